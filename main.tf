@@ -1,0 +1,184 @@
+locals {
+  # Plan-time facts only (no resource attributes), so counts and the checks
+  # below are known before anything exists.
+  has_stream_source   = var.create_table || var.stream_arn != null
+  has_failure_queue   = var.create_failure_queue || var.failure_queue_arn != null
+  idempotency_enabled = var.create_idempotency_table || var.idempotency_table_arn != null
+  notification_on     = var.create_notification_topic || var.notification_topic_arn != null
+
+  # Nothing is created from an invalid combination; the output preconditions
+  # in outputs.tf then report what to change.
+  create = var.create && local.has_stream_source && local.has_failure_queue
+
+  table_name              = coalesce(var.table_name, var.name)
+  function_name           = coalesce(var.function_name, var.name)
+  role_name               = coalesce(var.role_name, var.name)
+  failure_queue_name      = coalesce(var.failure_queue_name, "${var.name}-failures")
+  notification_topic_name = coalesce(var.notification_topic_name, "${var.name}-notifications")
+  idempotency_table_name  = coalesce(var.idempotency_table_name, "${var.name}-idempotency")
+
+  stream_arn         = var.create_table ? module.stream_table.stream_arn : var.stream_arn
+  stream_kms_key_arn = var.create_table ? var.table_kms_key_arn : var.stream_kms_key_arn
+
+  failure_queue_arn      = var.create_failure_queue ? module.failure_queue.queue_arn : var.failure_queue_arn
+  notification_topic_arn = var.create_notification_topic ? module.notification_topic.topic_arn : var.notification_topic_arn
+  idempotency_table_arn  = var.create_idempotency_table ? module.idempotency_table.table_arn : var.idempotency_table_arn
+  # An existing table is given by ARN (the role needs it); the handler needs its name.
+  handler_idempotency_table_name = (
+    var.create_idempotency_table ? module.idempotency_table.table_name :
+    var.idempotency_table_arn != null ? element(split("/", var.idempotency_table_arn), 1) : null
+  )
+}
+
+module "stream_table" {
+  source = "./modules/stream-table"
+
+  create                         = local.create && var.create_table
+  name                           = local.table_name
+  hash_key                       = var.hash_key
+  hash_key_type                  = var.hash_key_type
+  range_key                      = var.range_key
+  range_key_type                 = var.range_key_type
+  billing_mode                   = var.billing_mode
+  read_capacity                  = var.read_capacity
+  write_capacity                 = var.write_capacity
+  stream_view_type               = var.stream_view_type
+  point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
+  kms_key_arn                    = var.table_kms_key_arn
+  ttl_attribute_name             = var.ttl_attribute_name
+  deletion_protection_enabled    = var.deletion_protection_enabled
+  table_class                    = var.table_class
+  tags                           = var.tags
+}
+
+module "failure_queue" {
+  source = "./modules/failure-queue"
+
+  create                    = local.create && var.create_failure_queue
+  name                      = local.failure_queue_name
+  message_retention_seconds = var.failure_queue_message_retention_seconds
+  kms_master_key_id         = var.failure_queue_kms_key_arn
+  create_alarm              = var.create_failure_queue_alarm
+  alarm_actions             = var.failure_queue_alarm_actions
+  tags                      = var.tags
+}
+
+module "notification_topic" {
+  source = "./modules/notification-topic"
+
+  create            = local.create && var.create_notification_topic
+  name              = local.notification_topic_name
+  kms_master_key_id = var.notification_topic_kms_key_arn != null ? var.notification_topic_kms_key_arn : var.notification_topic_kms_key_id
+  tags              = var.tags
+}
+
+module "idempotency_table" {
+  source = "./modules/idempotency-table"
+
+  create      = local.create && var.create_idempotency_table
+  name        = local.idempotency_table_name
+  kms_key_arn = var.idempotency_table_kms_key_arn
+  tags        = var.tags
+}
+
+module "execution_role" {
+  source = "./modules/execution-role"
+
+  create               = local.create
+  name                 = local.role_name
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary
+
+  stream_arn         = local.stream_arn
+  stream_kms_key_arn = local.stream_kms_key_arn
+  log_group_arn      = module.lambda_function.log_group_arn
+
+  attach_failure_queue_policy = true
+  failure_queue_arn           = local.failure_queue_arn
+  failure_queue_kms_key_arn   = var.failure_queue_kms_key_arn
+
+  attach_notification_topic_policy = local.notification_on
+  notification_topic_arn           = local.notification_topic_arn
+  notification_topic_kms_key_arn   = var.notification_topic_kms_key_arn
+
+  attach_idempotency_table_policy = local.idempotency_enabled
+  idempotency_table_arn           = local.idempotency_table_arn
+  idempotency_table_kms_key_arn   = var.idempotency_table_kms_key_arn
+
+  attach_tracing_policy = var.tracing_mode == "Active"
+  policy_statements     = var.role_policy_statements
+  tags                  = var.tags
+}
+
+module "lambda_function" {
+  source = "./modules/lambda-function"
+
+  create                         = local.create
+  function_name                  = local.function_name
+  role_arn                       = module.execution_role.role_arn
+  filename                       = var.lambda_filename
+  runtime                        = var.runtime
+  architecture                   = var.architecture
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+  tracing_mode                   = var.tracing_mode
+  kms_key_arn                    = var.lambda_kms_key_arn
+  code_signing_config_arn        = var.code_signing_config_arn
+  log_retention_in_days          = var.log_retention_in_days
+  log_kms_key_id                 = var.log_kms_key_id
+
+  event_names             = var.event_names
+  allowed_event_names     = var.allowed_event_names
+  processor               = var.processor
+  notification_topic_arn  = local.notification_topic_arn
+  idempotency_table_name  = local.handler_idempotency_table_name
+  idempotency_ttl_seconds = var.idempotency_ttl_seconds
+  log_level               = var.log_level
+  service_name            = var.service_name
+  metrics_namespace       = var.metrics_namespace
+  log_images              = var.log_images
+  invalid_record_action   = var.invalid_record_action
+  timeout                 = var.timeout
+  memory_size             = var.memory_size
+  environment_variables   = var.environment_variables
+
+  tags = var.tags
+}
+
+module "event_source_mapping" {
+  source = "./modules/event-source-mapping"
+
+  create                     = local.create
+  function_name              = module.lambda_function.function_name
+  event_source_arn           = local.stream_arn
+  enabled                    = var.event_source_mapping_enabled
+  on_failure_destination_arn = local.failure_queue_arn
+
+  event_names                        = var.event_names
+  stream_view_type                   = var.stream_view_type
+  filters                            = var.filters
+  raw_filter_patterns                = var.raw_filter_patterns
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  starting_position                  = var.starting_position
+  parallelization_factor             = var.parallelization_factor
+  bisect_batch_on_function_error     = var.bisect_batch_on_function_error
+  maximum_retry_attempts             = var.maximum_retry_attempts
+  maximum_record_age_in_seconds      = var.maximum_record_age_in_seconds
+  tumbling_window_in_seconds         = var.tumbling_window_in_seconds
+  report_batch_item_failures         = var.report_batch_item_failures
+  mapping_metrics                    = var.mapping_metrics
+
+  tags = var.tags
+
+  # Lambda checks at creation that the role can read the stream and send to
+  # the destination, so the policy must be attached first.
+  depends_on = [module.execution_role]
+}
+
+# A warning, not an error: a processor of your own may only need the keys.
+check "handler_gets_new_image" {
+  assert {
+    condition     = !(var.processor == "handler.processors.user_profile:process_record" && contains(["KEYS_ONLY", "OLD_IMAGE"], var.stream_view_type))
+    error_message = "stream_view_type ${var.stream_view_type} records carry no NewImage, but the default user-profile processor reads NewImage: use NEW_IMAGE or NEW_AND_OLD_IMAGES."
+  }
+}

@@ -1,0 +1,80 @@
+# All settings are validated and rendered by the provider-free esm-settings
+# module, the same code the local poller applies, so both read one truth.
+module "settings" {
+  source = "../esm-settings"
+
+  event_names                        = var.event_names
+  stream_view_type                   = var.stream_view_type
+  filters                            = var.filters
+  raw_filter_patterns                = var.raw_filter_patterns
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  starting_position                  = var.starting_position
+  parallelization_factor             = var.parallelization_factor
+  bisect_batch_on_function_error     = var.bisect_batch_on_function_error
+  maximum_retry_attempts             = var.maximum_retry_attempts
+  maximum_record_age_in_seconds      = var.maximum_record_age_in_seconds
+  tumbling_window_in_seconds         = var.tumbling_window_in_seconds
+  report_batch_item_failures         = var.report_batch_item_failures
+  mapping_metrics                    = var.mapping_metrics
+}
+
+locals {
+  mapping = module.settings.mapping
+}
+
+resource "aws_lambda_event_source_mapping" "this" {
+  count = var.create ? 1 : 0
+
+  function_name    = var.function_name
+  event_source_arn = var.event_source_arn
+  enabled          = var.enabled
+
+  starting_position                  = local.mapping.StartingPosition
+  batch_size                         = local.mapping.BatchSize
+  maximum_batching_window_in_seconds = local.mapping.MaximumBatchingWindowInSeconds
+  parallelization_factor             = local.mapping.ParallelizationFactor
+  bisect_batch_on_function_error     = local.mapping.BisectBatchOnFunctionError
+  maximum_retry_attempts             = local.mapping.MaximumRetryAttempts
+  maximum_record_age_in_seconds      = local.mapping.MaximumRecordAgeInSeconds
+  tumbling_window_in_seconds         = local.mapping.TumblingWindowInSeconds
+  function_response_types            = local.mapping.FunctionResponseTypes
+  kms_key_arn                        = var.kms_key_arn
+
+  dynamic "filter_criteria" {
+    for_each = length(module.settings.filter_patterns) > 0 ? [module.settings.filter_patterns] : []
+    content {
+      dynamic "filter" {
+        for_each = filter_criteria.value
+        content {
+          pattern = filter.value
+        }
+      }
+    }
+  }
+
+  dynamic "destination_config" {
+    for_each = var.on_failure_destination_arn == null ? [] : [var.on_failure_destination_arn]
+    content {
+      on_failure {
+        destination_arn = destination_config.value
+      }
+    }
+  }
+
+  dynamic "metrics_config" {
+    for_each = length(var.mapping_metrics) > 0 ? [var.mapping_metrics] : []
+    content {
+      metrics = metrics_config.value
+    }
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.function_name != null && var.event_source_arn != null
+      error_message = "The mapping needs function_name and event_source_arn (the stream ARN)."
+    }
+  }
+}

@@ -1,0 +1,59 @@
+variable "create" {
+  description = "Whether to create the mapping."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "function_name" {
+  description = "Name or ARN of the function the mapping invokes."
+  type        = string
+  default     = null
+}
+
+variable "event_source_arn" {
+  description = "ARN of the DynamoDB stream to read (a table's stream_arn, not the table ARN)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.event_source_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/stream/.+$", coalesce(var.event_source_arn, "x")))
+    error_message = "event_source_arn must be a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>); a table ARN without /stream/ is not an event source."
+  }
+}
+
+variable "enabled" {
+  description = "Whether the mapping polls the stream. false pauses processing (records still expire after 24 h)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "on_failure_destination_arn" {
+  description = "Where records go once retries or record age are exhausted: a standard SQS queue or SNS topic ARN (or an S3 bucket ARN). null: they are dropped, so set one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.on_failure_destination_arn == null || !endswith(coalesce(var.on_failure_destination_arn, "x"), ".fifo")
+    error_message = "on_failure_destination_arn is a FIFO queue or topic (.fifo); Lambda only sends on-failure records to standard queues and topics. Use a standard SQS queue."
+  }
+
+  validation {
+    condition     = var.on_failure_destination_arn == null || can(regex("^arn:aws[a-zA-Z-]*:(sqs|sns|s3):", coalesce(var.on_failure_destination_arn, "x")))
+    error_message = "on_failure_destination_arn must be an SQS queue, SNS topic or S3 bucket ARN."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed KMS key ARN encrypting the mapping's filter criteria at rest. null: an AWS owned key."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for the mapping."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

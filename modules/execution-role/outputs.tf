@@ -1,0 +1,24 @@
+output "role_arn" {
+  description = "Role ARN, for the function's `role`."
+  value       = try(aws_iam_role.this[0].arn, null)
+}
+
+output "role_name" {
+  description = "Role name."
+  value       = try(aws_iam_role.this[0].name, null)
+}
+
+output "policy_json" {
+  description = "The inline policy document JSON."
+  value       = try(data.aws_iam_policy_document.this[0].json, null)
+}
+
+output "policy_statements" {
+  description = "The statements the module grants (sid, actions, resources), before the caller's policy_statements: the exact scope, for review and tests."
+  value       = local.statements
+}
+
+output "policy_id" {
+  description = "ID of the inline policy (role:policy); depend on it so the mapping is created only once the role may read the stream."
+  value       = try(aws_iam_role_policy.this[0].id, null)
+}

@@ -1,0 +1,165 @@
+variable "create" {
+  description = "Whether to create the role and its policy."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "name" {
+  description = "Role name; the inline policy gets the same name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.name))
+    error_message = "name must be an IAM role name: 1-64 characters of letters, digits and + = , . @ _ -"
+  }
+}
+
+variable "path" {
+  description = "IAM path of the role."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([!-~]+/)*$", var.path))
+    error_message = "path must start and end with / (e.g. / or /service/)."
+  }
+}
+
+variable "permissions_boundary" {
+  description = "ARN of a managed policy used as the role's permissions boundary, if your organisation requires one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-zA-Z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.permissions_boundary, "x")))
+    error_message = "permissions_boundary must be null or an IAM policy ARN."
+  }
+}
+
+variable "stream_arn" {
+  description = "ARN of the DynamoDB stream the function's mapping reads; stream read actions are granted on it alone. Required when create = true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.stream_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/stream/.+$", coalesce(var.stream_arn, "x")))
+    error_message = "stream_arn must be a DynamoDB stream ARN: arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>."
+  }
+}
+
+variable "stream_kms_key_arn" {
+  description = "Customer-managed KMS key of the stream's table, if any: reading the stream then needs kms:Decrypt on it. null: AWS managed or owned key, nothing to grant."
+  type        = string
+  default     = null
+}
+
+variable "log_group_arn" {
+  description = "ARN of the function's log group (without the trailing :*); log writes are granted on its streams only. Required when create = true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_arn == null || can(regex("^arn:aws[a-zA-Z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^*]+$", coalesce(var.log_group_arn, "x")))
+    error_message = "log_group_arn must be a CloudWatch Logs log group ARN without a wildcard: arn:aws:logs:<region>:<account>:log-group:<name>."
+  }
+}
+
+variable "attach_failure_queue_policy" {
+  description = "Grant sqs:SendMessage on failure_queue_arn (the mapping sends on-failure records with the function's role). A plain boolean so the policy's shape is known at plan time even when the ARN is not."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "failure_queue_arn" {
+  description = "ARN of the on-failure SQS queue."
+  type        = string
+  default     = null
+}
+
+variable "failure_queue_kms_key_arn" {
+  description = "Customer-managed KMS key ARN of the failure queue: sending needs kms:GenerateDataKey and kms:Decrypt on it. null for SSE-SQS."
+  type        = string
+  default     = null
+}
+
+variable "attach_notification_topic_policy" {
+  description = "Grant sns:Publish on notification_topic_arn."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "notification_topic_arn" {
+  description = "ARN of the SNS topic the processor publishes to."
+  type        = string
+  default     = null
+}
+
+variable "notification_topic_kms_key_arn" {
+  description = "Customer-managed KMS key ARN of the topic: publishing needs kms:GenerateDataKey and kms:Decrypt on it. null for the AWS managed key, whose key policy already admits SNS publishers of the account."
+  type        = string
+  default     = null
+}
+
+variable "attach_idempotency_table_policy" {
+  description = "Grant the item actions Powertools idempotency uses (GetItem, PutItem, UpdateItem, DeleteItem) on idempotency_table_arn."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "idempotency_table_arn" {
+  description = "ARN of the idempotency table."
+  type        = string
+  default     = null
+}
+
+variable "idempotency_table_kms_key_arn" {
+  description = "Customer-managed KMS key ARN of the idempotency table, or null."
+  type        = string
+  default     = null
+}
+
+variable "attach_tracing_policy" {
+  description = "Grant the X-Ray actions active tracing needs."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "policy_statements" {
+  description = "Escape hatch: extra statements for the inline policy (e.g. access a processor of your own needs). Keep them as narrow as these."
+  type = list(object({
+    sid       = optional(string)
+    effect    = optional(string, "Allow")
+    actions   = list(string)
+    resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : contains(["Allow", "Deny"], s.effect) && length(s.actions) > 0 && length(s.resources) > 0])
+    error_message = "Each policy_statements element needs effect Allow or Deny and at least one action and one resource."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : s.sid == null || can(regex("^[A-Za-z0-9]+$", coalesce(s.sid, "x")))])
+    error_message = "policy_statements[*].sid may only contain letters and digits."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the role."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,176 @@
+variable "create" {
+  description = "Whether to create the function and its log group."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "function_name" {
+  description = "Function name; the log group is /aws/lambda/<function_name>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.function_name))
+    error_message = "function_name must be 1-64 characters of letters, digits, - and _."
+  }
+}
+
+variable "description" {
+  description = "Function description."
+  type        = string
+  default     = "Processes DynamoDB stream records (ddb-stream-handler)."
+  nullable    = false
+
+  validation {
+    condition     = length(var.description) <= 256
+    error_message = "description must be at most 256 characters."
+  }
+}
+
+variable "role_arn" {
+  description = "Execution role ARN (modules/execution-role output role_arn). Required when create = true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_arn == null || can(regex("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.+$", coalesce(var.role_arn, "x")))
+    error_message = "role_arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
+  }
+}
+
+variable "filename" {
+  description = "Path of the deployment zip. null: build/ddb-stream-handler.zip of this repository, as `make package` writes it. Set it when you use the module from another repository."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.filename == null || endswith(coalesce(var.filename, "x.zip"), ".zip")
+    error_message = "filename must be null or the path of a .zip file."
+  }
+}
+
+variable "handler" {
+  description = "Handler entry point inside the zip."
+  type        = string
+  default     = "handler.entrypoint.lambda_handler"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.handler))
+    error_message = "handler must be module.path.function, e.g. handler.entrypoint.lambda_handler."
+  }
+}
+
+variable "runtime" {
+  description = "Python runtime: python3.13 or python3.12 (the zip must be packaged for the same one: make package RUNTIME=...)."
+  type        = string
+  default     = "python3.13"
+  nullable    = false
+
+  validation {
+    condition     = contains(["python3.13", "python3.12"], var.runtime)
+    error_message = "runtime must be python3.13 or python3.12."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set: arm64 (Graviton, cheaper per GB-second) or x86_64 (package with make package ARCH=x86_64)."
+  type        = string
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Reserved concurrency: -1 for none (draw from the account pool), 0 to stop all invocations, or a cap. A stream mapping runs at most shards x parallelization_factor copies anyway."
+  type        = number
+  default     = -1
+  nullable    = false
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "reserved_concurrent_executions must be -1 (unreserved) or a whole number of at least 0."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing: Active (sample and trace invocations) or PassThrough."
+  type        = string
+  default     = "Active"
+  nullable    = false
+
+  validation {
+    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
+    error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed KMS key ARN for the environment variables at rest. null: the AWS managed key (the environment holds names and ARNs, no secrets)."
+  type        = string
+  default     = null
+}
+
+variable "code_signing_config_arn" {
+  description = "Code signing configuration ARN, if your organisation signs deployment packages."
+  type        = string
+  default     = null
+}
+
+variable "layers" {
+  description = "Layer ARNs (the zip already contains the handler's dependencies)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.layers) <= 5
+    error_message = "A function can use at most 5 layers."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Days the function's logs are kept (a CloudWatch Logs retention value; 0 = never expire). 30 by default: the logs can hold personal data."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a CloudWatch Logs retention value: 0 (never), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "log_kms_key_id" {
+  description = "KMS key ARN encrypting the log group. null: CloudWatch Logs' service-managed encryption. The key policy must allow the logs service principal."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", coalesce(var.log_kms_key_id, "x")))
+    error_message = "log_kms_key_id must be null or a KMS key ARN."
+  }
+}
+
+variable "log_format" {
+  description = "Lambda log format: Text or JSON. Powertools already writes JSON lines, so Text keeps them as they are."
+  type        = string
+  default     = "Text"
+  nullable    = false
+
+  validation {
+    condition     = contains(["Text", "JSON"], var.log_format)
+    error_message = "log_format must be Text or JSON."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the function and log group."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

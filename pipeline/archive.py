@@ -1,0 +1,202 @@
+"""Archive the records behind on-failure messages, so they outlive the stream's 24-hour retention.
+
+An on-failure message holds pointers (shard, first and last sequence number), not the records. Once
+the stream trims them, a parked failure can no longer be reprocessed, so ``redrive --archive`` saves
+the full records of every message it reads BEFORE it does anything else with it.
+
+One archive entry per failure message, as one JSON object::
+
+    {"archiveVersion": 1, "archivedAt": "2026-11-22T18:40:00.123Z", "messageId": "...",
+     "failure": {<the on-failure message body>}, "records": [<Lambda-shaped stream records>]}
+
+Destinations:
+
+* a local path: entries are appended to it as JSON lines (one entry per line);
+* ``s3://bucket/prefix``: one object per message, ``<prefix>/<shardId>/<start>-<end>.jsonl``,
+  holding that entry as a single JSON line. The key is derived from the batch's coordinates, so
+  archiving the same failure twice overwrites the same object instead of piling up copies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from pipeline.errors import PipelineError
+
+__all__ = [
+    "ARCHIVE_VERSION",
+    "ArchiveEntry",
+    "ArchiveError",
+    "ArchiveWriter",
+    "FileArchive",
+    "S3Archive",
+    "open_archive",
+    "read_archive_file",
+]
+
+ARCHIVE_VERSION: Final = 1
+
+
+class ArchiveError(PipelineError):
+    """The archive destination cannot be written or read (bad URI, unwritable path, S3 error)."""
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """The records of one on-failure message, with the message that pointed at them."""
+
+    message_id: str
+    failure: Mapping[str, Any]
+    records: Sequence[Mapping[str, Any]]
+    archived_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as the JSON object written to the archive."""
+        return {
+            "archiveVersion": ARCHIVE_VERSION,
+            "archivedAt": self.archived_at,
+            "messageId": self.message_id,
+            "failure": dict(self.failure),
+            "records": [dict(record) for record in self.records],
+        }
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> ArchiveEntry:
+        """Parse one archived entry; raises :class:`ArchiveError` when it is not one."""
+        if document.get("archiveVersion") != ARCHIVE_VERSION:
+            raise ArchiveError(f"not a version {ARCHIVE_VERSION} archive entry: {str(document)[:200]}")
+        failure, records = document.get("failure"), document.get("records")
+        if not isinstance(failure, dict) or not isinstance(records, list):
+            raise ArchiveError("archive entry lacks its 'failure' object or 'records' list")
+        return cls(
+            message_id=str(document.get("messageId", "")),
+            failure=failure,
+            records=records,
+            archived_at=str(document.get("archivedAt", "")),
+        )
+
+
+def utc_timestamp(now: dt.datetime | None = None) -> str:
+    """ISO-8601 UTC with milliseconds, the format AWS uses in on-failure messages."""
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class ArchiveWriter(Protocol):
+    """Where archive entries go; ``describe`` names the destination in reports."""
+
+    def write(self, entry: ArchiveEntry) -> str:
+        """Store ``entry``; returns where it went (a path or an s3:// URI)."""
+        ...
+
+    def describe(self) -> str:
+        """The destination, for the summary."""
+        ...
+
+
+class FileArchive:
+    """Appends entries to a local JSON-lines file, flushed and fsynced per entry.
+
+    Each entry is written and synced before the message is touched, so a crash during redrive
+    never leaves a message deleted whose records were not yet on disk.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def write(self, entry: ArchiveEntry) -> str:
+        line = json.dumps(entry.to_json(), sort_keys=True, separators=(",", ":")) + "\n"
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            with self._path.open("a", encoding="utf-8") as stream:
+                stream.write(line)
+                stream.flush()
+                os.fsync(stream.fileno())
+        except OSError as exc:
+            raise ArchiveError(f"cannot write archive file {self._path}: {exc}") from exc
+        return str(self._path)
+
+    def describe(self) -> str:
+        return str(self._path)
+
+
+class S3Archive:
+    """Writes one object per failure message under ``s3://bucket/prefix``."""
+
+    def __init__(self, s3_client: Any, bucket: str, prefix: str) -> None:
+        self._s3 = s3_client
+        self._bucket = bucket
+        self._prefix = prefix.strip("/")
+
+    def key_for(self, entry: ArchiveEntry) -> str:
+        """``<prefix>/<shardId>/<start>-<end>.jsonl``: stable for the same failure."""
+        info = entry.failure.get("DDBStreamBatchInfo", {})
+        shard = str(info.get("shardId", "unknown-shard"))
+        name = f"{info.get('startSequenceNumber', 'unknown')}-{info.get('endSequenceNumber', 'unknown')}"
+        parts = [part for part in (self._prefix, shard, f"{name}.jsonl") if part]
+        return "/".join(parts)
+
+    def write(self, entry: ArchiveEntry) -> str:
+        key = self.key_for(entry)
+        body = json.dumps(entry.to_json(), sort_keys=True, separators=(",", ":")) + "\n"
+        try:
+            self._s3.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=body.encode("utf-8"),
+                ContentType="application/x-ndjson",
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise ArchiveError(f"cannot write s3://{self._bucket}/{key}: {exc}") from exc
+        return f"s3://{self._bucket}/{key}"
+
+    def describe(self) -> str:
+        return f"s3://{self._bucket}/{self._prefix}" if self._prefix else f"s3://{self._bucket}"
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    """Split ``s3://bucket/prefix`` into bucket and prefix; the prefix may be empty."""
+    rest = uri.removeprefix("s3://")
+    bucket, _, prefix = rest.partition("/")
+    if not bucket:
+        raise ArchiveError(f"bad S3 archive URI '{uri}': expected s3://bucket[/prefix]")
+    return bucket, prefix
+
+
+def open_archive(target: str, s3_client_factory: Any) -> ArchiveWriter:
+    """An archive for ``target``: a local JSON-lines path or an ``s3://bucket/prefix`` URI.
+
+    ``s3_client_factory`` is only called for S3 targets, so a local archive never needs S3.
+    """
+    if target.startswith("s3://"):
+        bucket, prefix = parse_s3_uri(target)
+        return S3Archive(s3_client_factory(), bucket, prefix)
+    if "://" in target:
+        raise ArchiveError(f"unsupported archive target '{target}': use a file path or s3://bucket/prefix")
+    return FileArchive(Path(target))
+
+
+def read_archive_file(path: Path) -> Iterator[ArchiveEntry]:
+    """The entries of a JSON-lines archive file, in the order they were written."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    document = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ArchiveError(f"{path}:{number}: not JSON: {exc}") from exc
+                if not isinstance(document, dict):
+                    raise ArchiveError(f"{path}:{number}: not an archive entry")
+                yield ArchiveEntry.from_json(document)
+    except OSError as exc:
+        raise ArchiveError(f"cannot read archive file {path}: {exc}") from exc

@@ -1,0 +1,559 @@
+"""Lambda event filtering for DynamoDB stream records, as the event source mapping applies it.
+
+The rule language is the EventBridge-style one that Lambda documents under "Control which events
+Lambda sends to your function": a pattern mirrors the record's JSON structure, every leaf of the
+pattern is a list of match values (OR), all fields must match (AND), and a record passes a
+``FilterCriteria`` when ANY of its filters matches.
+
+Two DynamoDB facts drive most surprises, and both are reproduced here on purpose:
+
+* attribute values are typed (``{"S": "x"}``, ``{"N": "42"}``), so a pattern must address the type
+  key (``NewImage.status.S``); an attribute itself is an object, not a leaf, so ``exists`` on it
+  tests a leaf that never exists (AWS delivered items that had the attribute under
+  ``{"exists": false}``);
+* ``N`` values are JSON strings, so ``numeric`` never matches them (AWS did not deliver N "101"
+  under ``numeric > 100``), while ``ApproximateCreationDateTime`` is a JSON number and does.
+
+Patterns are compiled once into small rule objects so the poller can match every record cheaply.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+__all__ = [
+    "MAX_PATTERN_DEPTH",
+    "CompiledPattern",
+    "FilterCriteria",
+    "FilterPatternError",
+    "compile_pattern",
+    "json_path",
+]
+
+#: Nesting deeper than this is refused: DynamoDB images nest at most 32 levels, plus the envelope.
+MAX_PATTERN_DEPTH: Final = 40
+
+# Operators outside Lambda's filter rule syntax that EventBridge users often try; named in the error.
+_UNSUPPORTED_OPERATORS: Final = {
+    "wildcard": "wildcard matching is not part of Lambda's filter rule syntax",
+    "cidr": "cidr matching is not part of Lambda's filter rule syntax",
+}
+_NUMERIC_LOWER: Final = frozenset({">", ">="})
+_NUMERIC_UPPER: Final = frozenset({"<", "<="})
+_SIMPLE_KEY: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class FilterPatternError(ValueError):
+    """A filter pattern that AWS would reject ("Invalid filter pattern definition.").
+
+    ``path`` is the JSON path inside the pattern (``$`` is the pattern itself) and ``filter_index``
+    the position of the filter in its FilterCriteria, when known, so a message can point at the
+    exact spot to fix.
+    """
+
+    def __init__(self, problem: str, path: str = "$", filter_index: int | None = None) -> None:
+        self.problem = problem
+        self.path = path
+        self.filter_index = filter_index
+        where = f"filter {filter_index}, " if filter_index is not None else ""
+        super().__init__(f"Invalid filter pattern ({where}at {path}): {problem}")
+
+    def in_filter(self, filter_index: int) -> FilterPatternError:
+        """The same error, located in filter ``filter_index`` of a FilterCriteria."""
+        return FilterPatternError(self.problem, self.path, filter_index)
+
+
+def json_path(parent: str, key: str | int) -> str:
+    """Append ``key`` to a JSON path in the ``$.a.b[0]["odd key"]`` notation used in messages."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    if _SIMPLE_KEY.match(key) or key == "$or":
+        return f"{parent}.{key}"
+    return f"{parent}[{json.dumps(key)}]"
+
+
+# --------------------------------------------------------------------------------------------------
+# Values: the matcher compares normalised keys so that True never equals 1 and 1 equals 1.0.
+# --------------------------------------------------------------------------------------------------
+
+_ValueKey = tuple[str, object]
+
+
+def _value_key(value: object) -> _ValueKey:
+    """Type-tagged key for exact comparison: JSON ``true`` must not equal the number ``1``."""
+    if value is None:
+        return ("null", None)
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, str):
+        return ("str", value)
+    if isinstance(value, int | float):
+        return ("num", value)
+    return ("other", repr(value))
+
+
+def _normalise(value: object) -> object:
+    """Give boto3's Python types the JSON form Lambda delivers; JSON values pass through unchanged.
+
+    boto3 parses ApproximateCreationDateTime into a datetime and binary attributes into bytes,
+    whereas Lambda sends epoch seconds and base64 text; records read directly with boto3 must match
+    the same way as the records Lambda would deliver.
+    """
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dt.datetime):
+        return value.timestamp()
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# --------------------------------------------------------------------------------------------------
+# Compiled rules
+# --------------------------------------------------------------------------------------------------
+
+_Predicate = Callable[[object], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _LeafRule:
+    """The list of match values under one pattern key: the record matches if any of them does."""
+
+    exact: frozenset[_ValueKey]
+    predicates: tuple[_Predicate, ...]
+    exists_true: bool
+    exists_false: bool
+
+    def matches(self, values: list[object]) -> bool:
+        if values:
+            if self.exists_true:
+                return True
+            exact = self.exact
+            for value in values:
+                if exact and _value_key(value) in exact:
+                    return True
+                for predicate in self.predicates:
+                    if predicate(value):
+                        return True
+            return False
+        # No leaf at this path: only "exists": false can match an absent (or non-leaf) field.
+        return self.exists_false
+
+
+_EMPTY: Final[Mapping[str, Any]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _ObjectRule:
+    """An object in the pattern: every field must match, and one ``$or`` alternative if present.
+
+    Array consistency (as EventBridge's rule engine does for JSON events): when the record holds an
+    array of objects at this point, all fields must match within ONE element, so
+    ``{"L": {"S": ["a"], "N": ["1"]}}`` does not match ``{"L": [{"S": "a"}, {"N": "1"}]}``.
+    """
+
+    fields: tuple[tuple[str, _ObjectRule | _LeafRule], ...]
+    alternatives: tuple[_ObjectRule, ...]
+
+    def matches_any(self, objects: list[Mapping[str, Any]]) -> bool:
+        """Whether one of ``objects`` (the elements found at this path) matches; none = an empty object."""
+        if not objects:
+            return self.matches_one(_EMPTY)
+        return any(self.matches_one(obj) for obj in objects)
+
+    def matches_one(self, obj: Mapping[str, Any]) -> bool:
+        for key, rule in self.fields:
+            children = _children(obj, key)
+            if isinstance(rule, _ObjectRule):
+                if not rule.matches_any([child for child in children if isinstance(child, Mapping)]):
+                    return False
+            elif not rule.matches([_normalise(c) for c in children if not isinstance(c, Mapping)]):
+                return False
+        if self.alternatives:
+            return any(alternative.matches_one(obj) for alternative in self.alternatives)
+        return True
+
+
+def _children(obj: Mapping[str, Any], key: str) -> list[object]:
+    """The value under ``key`` with arrays flattened (any element may match); [] when absent."""
+    if key not in obj:
+        return []
+    found: list[object] = []
+    _flatten_into(obj[key], found)
+    return found
+
+
+def _flatten_into(value: object, out: list[object], depth: int = 0) -> None:
+    if isinstance(value, list | tuple):
+        if depth > MAX_PATTERN_DEPTH:  # a pathological record; deeper elements are never addressable
+            return
+        for element in value:
+            _flatten_into(element, out, depth + 1)
+    else:
+        out.append(value)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    """One validated filter pattern, ready to match records."""
+
+    source: str
+    pattern: Mapping[str, Any]
+    _rule: _ObjectRule
+
+    def matches(self, record: Mapping[str, Any]) -> bool:
+        """Whether ``record`` (a stream record in the shape Lambda delivers) satisfies the pattern."""
+        if not isinstance(record, Mapping):
+            return self._rule.matches_one(_EMPTY)
+        return self._rule.matches_one(record)
+
+
+# --------------------------------------------------------------------------------------------------
+# Compilation (validation happens here, so matching never meets a malformed rule)
+# --------------------------------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> object:
+    raise FilterPatternError(f"{name} is not valid JSON")
+
+
+def compile_pattern(pattern_json: str) -> CompiledPattern:
+    """Parse and validate one filter pattern (the ``Pattern`` string of a filter).
+
+    Raises FilterPatternError for anything AWS rejects as "Invalid filter pattern definition.":
+    invalid JSON, a pattern that is not an object, bare leaf values, unknown operators, malformed
+    ``numeric`` ranges and so on.
+    """
+    if not isinstance(pattern_json, str):
+        raise FilterPatternError(f"a pattern must be a JSON string, not {type(pattern_json).__name__}")
+    try:
+        parsed = json.loads(pattern_json, parse_constant=_reject_constant)
+    except FilterPatternError:
+        raise
+    except json.JSONDecodeError as err:
+        raise FilterPatternError(
+            f"not valid JSON ({err.msg} at line {err.lineno} column {err.colno})"
+        ) from None
+    except RecursionError:
+        raise FilterPatternError(f"nested more than {MAX_PATTERN_DEPTH} levels deep") from None
+    if not isinstance(parsed, dict):
+        raise FilterPatternError(
+            f'a pattern must be a JSON object such as {{"eventName": ["INSERT"]}}, not {_json_type(parsed)}'
+        )
+    return CompiledPattern(pattern_json, parsed, _compile_object(parsed, "$", 0))
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _compile_object(obj: Mapping[str, Any], path: str, depth: int) -> _ObjectRule:
+    if depth > MAX_PATTERN_DEPTH:
+        raise FilterPatternError(f"nested more than {MAX_PATTERN_DEPTH} levels deep", path)
+    if not obj:
+        raise FilterPatternError("an empty object matches nothing; give at least one field", path)
+    fields: list[tuple[str, _ObjectRule | _LeafRule]] = []
+    alternatives: tuple[_ObjectRule, ...] = ()
+    for key, value in obj.items():
+        key_path = json_path(path, key)
+        if key == "$or":
+            alternatives = _compile_or(value, key_path, depth)
+        elif key.startswith("$"):
+            raise FilterPatternError(f"unknown keyword {key!r}; the only $ keyword is $or", key_path)
+        elif isinstance(value, dict):
+            fields.append((key, _compile_object(value, key_path, depth + 1)))
+        elif isinstance(value, list):
+            fields.append((key, _compile_leaf(value, key_path)))
+        else:
+            raise FilterPatternError(
+                f"match values must be in a list, e.g. [{json.dumps(value)}], or be a nested object; "
+                f"got {_json_type(value)}",
+                key_path,
+            )
+    return _ObjectRule(tuple(fields), alternatives)
+
+
+def _compile_or(value: object, path: str, depth: int) -> tuple[_ObjectRule, ...]:
+    if not isinstance(value, list) or len(value) < 2:
+        raise FilterPatternError("$or needs a list of at least two pattern objects", path)
+    alternatives = []
+    for index, alternative in enumerate(value):
+        alt_path = json_path(path, index)
+        if not isinstance(alternative, dict):
+            raise FilterPatternError(
+                f"each $or alternative must be a pattern object, not {_json_type(alternative)}", alt_path
+            )
+        alternatives.append(_compile_object(alternative, alt_path, depth + 1))
+    return tuple(alternatives)
+
+
+def _compile_leaf(values: list[Any], path: str) -> _LeafRule:
+    if not values:
+        raise FilterPatternError("an empty list matches nothing; list at least one match value", path)
+    exact: set[_ValueKey] = set()
+    predicates: list[_Predicate] = []
+    exists_true = exists_false = False
+    for index, value in enumerate(values):
+        value_path = json_path(path, index)
+        if isinstance(value, dict):
+            operator, predicate = _compile_operator(value, value_path)
+            if operator == "exists":
+                if value["exists"]:
+                    exists_true = True
+                else:
+                    exists_false = True
+            elif predicate is not None:
+                predicates.append(predicate)
+        elif isinstance(value, list):
+            raise FilterPatternError("match values cannot be nested lists", value_path)
+        else:
+            if isinstance(value, float) and not math.isfinite(value):
+                raise FilterPatternError("numbers must be finite", value_path)
+            exact.add(_value_key(value))
+    return _LeafRule(frozenset(exact), tuple(predicates), exists_true, exists_false)
+
+
+def _compile_operator(spec: Mapping[str, Any], path: str) -> tuple[str, _Predicate | None]:
+    if len(spec) != 1:
+        names = ", ".join(sorted(spec)) or "nothing"
+        raise FilterPatternError(
+            f'an operator object holds exactly one operator such as {{"prefix": "x"}}; got {names}', path
+        )
+    ((operator, argument),) = spec.items()
+    op_path = json_path(path, operator)
+    if operator == "exists":
+        if not isinstance(argument, bool):
+            raise FilterPatternError("exists takes true or false", op_path)
+        return operator, None
+    if operator in ("prefix", "suffix"):
+        return operator, _affix_predicate(operator, argument, op_path, negate=False)
+    if operator == "equals-ignore-case":
+        folded = _string_argument(argument, op_path).casefold()
+        return operator, lambda v: isinstance(v, str) and v.casefold() == folded
+    if operator == "anything-but":
+        return operator, _anything_but_predicate(argument, op_path)
+    if operator == "numeric":
+        return operator, _numeric_predicate(argument, op_path)
+    if operator in _UNSUPPORTED_OPERATORS:
+        raise FilterPatternError(_UNSUPPORTED_OPERATORS[operator], op_path)
+    known = "prefix, suffix, equals-ignore-case, anything-but, numeric, exists"
+    raise FilterPatternError(f"unknown operator {operator!r}; Lambda supports {known}", op_path)
+
+
+def _string_argument(argument: object, path: str) -> str:
+    if not isinstance(argument, str):
+        raise FilterPatternError(f"expected a string, got {_json_type(argument)}", path)
+    return argument
+
+
+def _affix_predicate(operator: str, argument: object, path: str, *, negate: bool) -> _Predicate:
+    """prefix/suffix, optionally ``{"equals-ignore-case": "..."}``; only string values can match."""
+    ignore_case = False
+    if isinstance(argument, dict) and set(argument) == {"equals-ignore-case"}:
+        ignore_case = True
+        argument = argument["equals-ignore-case"]
+        path = json_path(path, "equals-ignore-case")
+    text = _string_argument(argument, path)
+    if ignore_case:
+        text = text.casefold()
+    starts = operator == "prefix"
+
+    def predicate(value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        subject = value.casefold() if ignore_case else value
+        hit = subject.startswith(text) if starts else subject.endswith(text)
+        return hit != negate
+
+    return predicate
+
+
+def _anything_but_predicate(argument: object, path: str) -> _Predicate:
+    """anything-but: any present value except the listed ones (or except a prefix/suffix/case form)."""
+    if isinstance(argument, dict):
+        if len(argument) != 1:
+            raise FilterPatternError("anything-but takes one of prefix, suffix, equals-ignore-case", path)
+        ((operator, inner),) = argument.items()
+        inner_path = json_path(path, operator)
+        if operator in ("prefix", "suffix"):
+            return _affix_predicate(operator, _string_argument(inner, inner_path), inner_path, negate=True)
+        if operator == "equals-ignore-case":
+            items = inner if isinstance(inner, list) else [inner]
+            if not items:
+                raise FilterPatternError("anything-but needs at least one value", inner_path)
+            folded = frozenset(
+                _string_argument(item, json_path(inner_path, i)).casefold() for i, item in enumerate(items)
+            )
+            return lambda v: isinstance(v, str) and v.casefold() not in folded
+        raise FilterPatternError(
+            f"anything-but takes a value, a list of values, or prefix/suffix/equals-ignore-case; "
+            f"not {operator!r}",
+            inner_path,
+        )
+    items = argument if isinstance(argument, list) else [argument]
+    if not items:
+        raise FilterPatternError("anything-but needs at least one value", path)
+    excluded: set[_ValueKey] = set()
+    for index, item in enumerate(items):
+        item_path = json_path(path, index) if isinstance(argument, list) else path
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            raise FilterPatternError(
+                f"anything-but values must be strings or numbers, not {_json_type(item)}", item_path
+            )
+        if isinstance(item, float) and not math.isfinite(item):
+            raise FilterPatternError("numbers must be finite", item_path)
+        excluded.add(_value_key(item))
+    if len({kind for kind, _ in excluded}) > 1:
+        raise FilterPatternError("anything-but lists hold only strings or only numbers, not both", path)
+    frozen = frozenset(excluded)
+    return lambda v: _value_key(v) not in frozen
+
+
+def _numeric_predicate(argument: object, path: str) -> _Predicate:
+    """numeric: ``["=", 5]`` or at most one lower and one upper bound, e.g. ``[">", 0, "<=", 5]``."""
+    if not isinstance(argument, list) or not argument or len(argument) % 2:
+        raise FilterPatternError(
+            'numeric takes operator/number pairs, e.g. [">", 0, "<=", 5] or ["=", 100]', path
+        )
+    checks: list[Callable[[float], bool]] = []
+    seen: set[str] = set()
+    for index in range(0, len(argument), 2):
+        operator, bound = argument[index], argument[index + 1]
+        op_path, bound_path = json_path(path, index), json_path(path, index + 1)
+        if not isinstance(operator, str) or operator not in {"=", "<", "<=", ">", ">="}:
+            raise FilterPatternError(
+                f"numeric operator must be one of =, <, <=, >, >=; got {json.dumps(operator)}", op_path
+            )
+        if not _is_number(bound) or not math.isfinite(bound):
+            raise FilterPatternError(
+                f"numeric bound must be a finite number, got {_json_type(bound)}", bound_path
+            )
+        side = "=" if operator == "=" else ("lower" if operator in _NUMERIC_LOWER else "upper")
+        if side in seen or (side == "=" and len(argument) > 2):
+            raise FilterPatternError(
+                'numeric allows "=" alone, or at most one lower (>, >=) and one upper (<, <=) bound', op_path
+            )
+        seen.add(side)
+        checks.append(_comparison(operator, float(bound) if isinstance(bound, float) else bound))
+    if {"lower", "upper"} <= seen:
+        low, high = argument[1], argument[3]
+        if argument[0] in _NUMERIC_UPPER:
+            low, high = high, low
+        if low > high:
+            raise FilterPatternError(
+                f"numeric range is empty: lower bound {low} is above upper bound {high}", path
+            )
+    frozen = tuple(checks)
+
+    def predicate(value: object) -> bool:
+        if not _is_number(value):
+            return False  # numeric never matches strings, so it never matches a DynamoDB N value
+        number = cast(float, value)
+        return all(check(number) for check in frozen)
+
+    return predicate
+
+
+def _comparison(operator: str, bound: float) -> Callable[[float], bool]:
+    if operator == "=":
+        return lambda v: v == bound
+    if operator == "<":
+        return lambda v: v < bound
+    if operator == "<=":
+        return lambda v: v <= bound
+    if operator == ">":
+        return lambda v: v > bound
+    return lambda v: v >= bound
+
+
+# --------------------------------------------------------------------------------------------------
+# FilterCriteria
+# --------------------------------------------------------------------------------------------------
+
+
+def _patterns_of(criteria: Sequence[str] | Mapping[str, Any] | None) -> list[Any]:
+    """The pattern strings of a list, a ``{"Filters": [{"Pattern": ...}]}`` or None (no filtering)."""
+    if criteria is None:
+        return []
+    if isinstance(criteria, Mapping):
+        filters = criteria.get("Filters", [])
+        if not isinstance(filters, list):
+            raise FilterPatternError('"Filters" must be a list of {"Pattern": "..."} objects')
+        patterns = []
+        for index, item in enumerate(filters):
+            if not isinstance(item, Mapping) or "Pattern" not in item:
+                raise FilterPatternError('each filter must be an object with a "Pattern"', filter_index=index)
+            patterns.append(item["Pattern"])
+        return patterns
+    if isinstance(criteria, str):
+        # A lone string is one pattern; iterating it character by character would be nonsense.
+        return [criteria]
+    return list(criteria)
+
+
+class FilterCriteria:
+    """The FilterCriteria of an event source mapping: a record passes if ANY filter matches.
+
+    Built from a list of pattern strings or the Lambda API shape
+    ``{"Filters": [{"Pattern": "..."}]}``; a pattern may also be given already parsed (a dict), as in
+    Terraform outputs decoded with ``jsondecode``. No filters means every record passes.
+    """
+
+    __slots__ = ("patterns",)
+
+    def __init__(self, criteria: Sequence[str] | Mapping[str, Any] | None = None) -> None:
+        compiled = []
+        for index, pattern in enumerate(_patterns_of(criteria)):
+            text = json.dumps(pattern) if isinstance(pattern, dict) else pattern
+            try:
+                compiled.append(compile_pattern(text))
+            except FilterPatternError as err:
+                raise err.in_filter(index) from None
+        self.patterns: tuple[CompiledPattern, ...] = tuple(compiled)
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def matches(self, record: Mapping[str, Any]) -> bool:
+        """Whether Lambda would deliver ``record`` to the function."""
+        if not self.patterns:
+            return True
+        return any(pattern.matches(record) for pattern in self.patterns)
+
+    def matching_filters(self, record: Mapping[str, Any]) -> list[int]:
+        """Indexes of the filters that ``record`` satisfies (for explaining a decision)."""
+        return [index for index, pattern in enumerate(self.patterns) if pattern.matches(record)]
+
+    def split(self, records: Iterable[Mapping[str, Any]]) -> tuple[list[Any], list[Any]]:
+        """Partition records into (passed, filtered out), keeping their order."""
+        passed: list[Any] = []
+        dropped: list[Any] = []
+        for record in records:
+            (passed if self.matches(record) else dropped).append(record)
+        return passed, dropped

@@ -1,0 +1,389 @@
+"""A Lambda-like execution environment for the packaged handler.
+
+The handler zip built by ``make package`` is unzipped once and run in a separate worker
+process (:mod:`pipeline.worker_bootstrap`) with the function's environment variables: the
+process is initialised once and then invoked many times (a warm environment). As on Lambda,
+an invocation that outlives the function timeout is killed, a process that exits is a
+crash, and both are function errors after which the environment is replaced (the next
+invocation is a cold start).
+
+Typical use::
+
+    config = FunctionConfig(zip_path=Path("build/ddb-stream-handler.zip"), environment={...})
+    with LambdaWorker(config) as worker:
+        result = worker.invoke({"Records": [...]})
+        if result.ok: ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import os
+import selectors
+import signal
+import site
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal
+
+from pipeline.errors import MissingZipError, PipelineError
+
+BOOTSTRAP = Path(__file__).with_name("worker_bootstrap.py")
+DEFAULT_HANDLER = "handler.entrypoint.lambda_handler"
+# Lambda's init phase has its own limit, separate from the function timeout.
+INIT_TIMEOUT_SECONDS = 10.0
+# Credentials and SDK settings the handler needs to reach the same AWS (or moto) as the poller.
+PASSTHROUGH_ENV = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CA_BUNDLE",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE",
+    "AWS_ENDPOINT_URL",
+)
+
+LogTarget = Path | Literal["inherit", "discard"]
+
+
+class InvokeStatus(enum.StrEnum):
+    """How an invocation ended."""
+
+    OK = "ok"
+    ERROR = "error"  # the handler raised (or returned something that is not JSON)
+    TIMEOUT = "timeout"  # killed after the function timeout
+    CRASH = "crash"  # the process exited during the invocation (or failed its init)
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    """What Lambda knows about the function: code, handler, environment, limits.
+
+    ``environment`` is the function's own variables (from ``modules/handler-settings``);
+    ``endpoint_url`` becomes ``AWS_ENDPOINT_URL`` so the handler's SDK calls reach moto.
+    """
+
+    zip_path: Path
+    environment: Mapping[str, str] = field(default_factory=dict)
+    timeout_seconds: float = 3.0
+    memory_mb: int = 128
+    function_name: str = "ddb-stream-handler"
+    handler: str = DEFAULT_HANDLER
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    endpoint_url: str | None = None
+    logs: LogTarget = "discard"
+
+    @property
+    def function_arn(self) -> str:
+        """The unqualified function ARN, as in on-failure messages."""
+        return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{self.function_name}"
+
+
+@dataclass(frozen=True)
+class InvokeResult:
+    """The outcome of one invocation.
+
+    ``payload`` is the handler's return value (decoded JSON) when ``status`` is OK;
+    otherwise ``error_type``/``error_message`` describe the failure like Lambda's error
+    payload (``Sandbox.Timedout``, ``Runtime.ExitError``, or the exception class name).
+    """
+
+    status: InvokeStatus
+    request_id: str
+    payload: Any = None
+    error_type: str | None = None
+    error_message: str | None = None
+    duration_ms: float = 0.0
+    cold_start: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """The handler returned normally (its answer may still be an invalid batch response)."""
+        return self.status is InvokeStatus.OK
+
+    @property
+    def function_error(self) -> str | None:
+        """``X-Amz-Function-Error``: "Unhandled" for every failed invocation, else None."""
+        return None if self.ok else "Unhandled"
+
+    def error_payload(self) -> dict[str, str]:
+        """The response body Lambda returns for a failed invocation."""
+        return {"errorType": self.error_type or "", "errorMessage": self.error_message or ""}
+
+
+class _WorkerProcess:
+    """One execution environment: a process, its request pipe and its response pipe."""
+
+    def __init__(self, config: FunctionConfig, code_dir: Path, site_dirs: list[str]) -> None:
+        request_read, request_write = os.pipe()
+        response_read, response_write = os.pipe()
+        self._log_file: IO[bytes] | None = None
+        output: int | IO[bytes] | None
+        if config.logs == "inherit":
+            output = None
+        elif config.logs == "discard":
+            output = subprocess.DEVNULL
+        else:
+            self._log_file = open(config.logs, "ab")  # noqa: SIM115 - closed in close()
+            output = self._log_file
+        try:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-I",
+                    "-S",
+                    str(BOOTSTRAP),
+                    str(request_read),
+                    str(response_write),
+                    str(code_dir),
+                    *site_dirs,
+                ],
+                pass_fds=(request_read, response_write),
+                env=_function_environment(config, code_dir),
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT if output is not None else None,
+                cwd=code_dir,
+                start_new_session=True,  # Ctrl-C in the terminal must not kill the worker mid-batch
+            )
+        finally:
+            os.close(request_read)
+            os.close(response_write)
+        self._requests = os.fdopen(request_write, "w", encoding="utf-8")
+        self._responses = response_read
+        self._buffer = b""
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(response_read, selectors.EVENT_READ)
+
+    def read_message(self, deadline: float) -> dict[str, Any] | None:
+        """The next protocol message, or None on timeout; raises EOFError if the process exited."""
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._selector.select(remaining):
+                return None
+            chunk = os.read(self._responses, 1 << 20)
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        message: dict[str, Any] = json.loads(line)
+        return message
+
+    def send(self, message: dict[str, Any]) -> None:
+        self._requests.write(json.dumps(message) + "\n")
+        self._requests.flush()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def exit_description(self) -> str:
+        code = self.process.wait()
+        if code < 0:
+            return f"signal: {signal.Signals(-code).name.removeprefix('SIG').lower()}"
+        return f"exit status {code}"
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+        self.process.wait()
+        with contextlib.suppress(OSError):
+            self._requests.close()
+        self._selector.close()
+        with contextlib.suppress(OSError):
+            os.close(self._responses)
+        if self._log_file is not None:
+            self._log_file.close()
+
+
+def _function_environment(config: FunctionConfig, code_dir: Path) -> dict[str, str]:
+    """The worker's environment: function variables plus Lambda's reserved ones.
+
+    The developer's own environment is not inherited (a function does not see it), except
+    for credentials and SDK settings so the handler reaches the same endpoint.
+    """
+    env = {name: os.environ[name] for name in PASSTHROUGH_ENV if name in os.environ}
+    env.update(config.environment)
+    stream_name = time.strftime("%Y/%m/%d") + "/[$LATEST]" + uuid.uuid4().hex
+    env.update(
+        {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "LANG": "C.UTF-8",
+            "TZ": ":UTC",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",  # logs must survive a kill, as on Lambda
+            "LAMBDA_TASK_ROOT": str(code_dir),
+            "_HANDLER": config.handler,
+            "AWS_REGION": config.region,
+            "AWS_DEFAULT_REGION": config.region,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_python{sys.version_info.major}.{sys.version_info.minor}",
+            "AWS_LAMBDA_FUNCTION_NAME": config.function_name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{config.function_name}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": stream_name,
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "PIPELINE_FUNCTION_ARN": config.function_arn,
+        }
+    )
+    if config.endpoint_url:
+        env["AWS_ENDPOINT_URL"] = config.endpoint_url
+    return env
+
+
+def unzip_package(zip_path: Path, target: Path) -> None:
+    """Extract the deployment package; a missing or corrupt zip is a user error."""
+    if not zip_path.is_file():
+        raise MissingZipError(f"handler zip not found: {zip_path} (run `make package` to build it)")
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(target)
+    except zipfile.BadZipFile as exc:
+        raise PipelineError(f"{zip_path} is not a valid zip ({exc}); rebuild it with `make package`") from exc
+
+
+class LambdaWorker:
+    """Runs one function's invocations one at a time in a replaceable worker process.
+
+    Not thread-safe: the poller gives each shard its own worker, as Lambda gives each
+    concurrent batch its own execution environment.
+    """
+
+    def __init__(self, config: FunctionConfig, site_dirs: list[str] | None = None) -> None:
+        self.config = config
+        self._site_dirs = site_dirs if site_dirs is not None else site.getsitepackages()
+        self._code = tempfile.TemporaryDirectory(prefix="pipeline-task-")
+        self.code_dir = Path(self._code.name)
+        unzip_package(config.zip_path, self.code_dir)
+        self._process: _WorkerProcess | None = None
+        self.cold_starts = 0
+        self.invocations = 0
+        self.replacements = 0
+
+    def __enter__(self) -> LambdaWorker:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def pid(self) -> int | None:
+        """The current worker process id (None before the first invocation or after a failure)."""
+        return self._process.process.pid if self._process is not None else None
+
+    def invoke(self, event: Any, request_id: str | None = None) -> InvokeResult:
+        """Invoke the handler synchronously, starting a fresh environment if needed."""
+        request_id = request_id or str(uuid.uuid4())
+        started = time.monotonic()
+        self.invocations += 1
+        cold = self._process is None or not self._process.alive()
+        if cold:
+            init_error = self._start()
+            if init_error is not None:
+                return InvokeResult(
+                    InvokeStatus.CRASH,
+                    request_id,
+                    error_type=init_error[0],
+                    error_message=init_error[1],
+                    duration_ms=(time.monotonic() - started) * 1000,
+                    cold_start=True,
+                )
+        process = self._process
+        assert process is not None
+        deadline = time.monotonic() + self.config.timeout_seconds
+        deadline_ms = int(time.time() * 1000 + self.config.timeout_seconds * 1000)
+        try:
+            process.send({"requestId": request_id, "deadlineMs": deadline_ms, "event": event})
+            message = process.read_message(deadline)
+        except (BrokenPipeError, EOFError):
+            return self._crashed(request_id, started, cold)
+        if message is None:
+            self._replace()
+            return InvokeResult(
+                InvokeStatus.TIMEOUT,
+                request_id,
+                error_type="Sandbox.Timedout",
+                error_message=f"Task timed out after {self.config.timeout_seconds:.2f} seconds",
+                duration_ms=(time.monotonic() - started) * 1000,
+                cold_start=cold,
+            )
+        duration = (time.monotonic() - started) * 1000
+        if message.get("ok"):
+            return InvokeResult(
+                InvokeStatus.OK,
+                request_id,
+                payload=json.loads(message["payloadJson"]),
+                duration_ms=duration,
+                cold_start=cold,
+            )
+        return InvokeResult(
+            InvokeStatus.ERROR,
+            request_id,
+            error_type=str(message.get("errorType")),
+            error_message=str(message.get("errorMessage")),
+            duration_ms=duration,
+            cold_start=cold,
+        )
+
+    def _start(self) -> tuple[str, str] | None:
+        """Start a new environment and run its init; returns (errorType, errorMessage) on failure."""
+        self._replace()
+        self.cold_starts += 1
+        process = _WorkerProcess(self.config, self.code_dir, self._site_dirs)
+        self._process = process
+        try:
+            message = process.read_message(time.monotonic() + INIT_TIMEOUT_SECONDS)
+        except EOFError:
+            description = process.exit_description()
+            self._replace()
+            return ("Runtime.ExitError", f"Runtime exited with error: {description}")
+        if message is None:
+            self._replace()
+            return ("Sandbox.Timedout", f"Init timed out after {INIT_TIMEOUT_SECONDS:.2f} seconds")
+        if not message.get("ok"):
+            self._replace()
+            return (str(message.get("errorType")), str(message.get("errorMessage")))
+        return None
+
+    def _crashed(self, request_id: str, started: float, cold: bool) -> InvokeResult:
+        process = self._process
+        description = process.exit_description() if process is not None else "unknown"
+        self._replace()
+        return InvokeResult(
+            InvokeStatus.CRASH,
+            request_id,
+            error_type="Runtime.ExitError",
+            error_message=f"RequestId: {request_id} Error: Runtime exited with error: {description}",
+            duration_ms=(time.monotonic() - started) * 1000,
+            cold_start=cold,
+        )
+
+    def _replace(self) -> None:
+        """Throw the current environment away; the next invocation starts a new one."""
+        if self._process is not None:
+            self._process.close()
+            self._process = None
+            self.replacements += 1
+
+    def close(self) -> None:
+        """Stop the worker process and delete the unzipped code."""
+        if self._process is not None:
+            self._process.close()
+            self._process = None
+        self._code.cleanup()

@@ -1,0 +1,60 @@
+"""A raw Lambda handler whose answer each record scripts through its NewImage ``behaviour``.
+
+It logs every invocation (request id, worker pid, sequence numbers, keys) as one JSON line to
+``$PIPELINE_TEST_LOG`` so tests see exact batch boundaries and redeliveries. Behaviours:
+
+* ``ok``: nothing; ``fail``: listed in batchItemFailures; ``raise``: the invocation raises;
+* ``sleep-once`` / ``exit-once``: the first invocation that sees the record outlives the
+  function timeout / exits the process (a marker file makes later attempts succeed);
+* ``respond:<json>``: the invocation returns exactly that JSON (invalid or odd responses);
+* ``respond-seq:<json>``: like respond, with ``SEQ`` replaced by the record's sequence number.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _marker(sequence_number: str, kind: str) -> Path:
+    return Path(os.environ["PIPELINE_TEST_LOG"] + f".{kind}.{sequence_number}")
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+    records = event["Records"]
+    entry = {
+        "request_id": context.aws_request_id,
+        "pid": os.getpid(),
+        "seqs": [r["dynamodb"]["SequenceNumber"] for r in records],
+        "keys": [r["dynamodb"]["Keys"]["pk"]["S"] for r in records],
+        "event_names": [r["eventName"] for r in records],
+        "remaining_ms": context.get_remaining_time_in_millis(),
+    }
+    with open(os.environ["PIPELINE_TEST_LOG"], "a", encoding="utf-8") as log:
+        log.write(json.dumps(entry) + "\n")
+    if os.environ.get("PIPELINE_TEST_EVENTS"):
+        with open(os.environ["PIPELINE_TEST_EVENTS"], "a", encoding="utf-8") as log:
+            log.write(json.dumps(event) + "\n")
+    failures = []
+    for record in records:
+        sequence_number = record["dynamodb"]["SequenceNumber"]
+        behaviour = record["dynamodb"].get("NewImage", {}).get("behaviour", {}).get("S", "ok")
+        if behaviour == "fail":
+            failures.append({"itemIdentifier": sequence_number})
+        elif behaviour == "raise":
+            raise RuntimeError(f"record {sequence_number} always fails")
+        elif behaviour in ("sleep-once", "exit-once"):
+            marker = _marker(sequence_number, behaviour)
+            if not marker.exists():
+                marker.touch()
+                if behaviour == "exit-once":
+                    os._exit(7)
+                time.sleep(30)
+        elif behaviour.startswith("respond:"):
+            return json.loads(behaviour.removeprefix("respond:"))
+        elif behaviour.startswith("respond-seq:"):
+            return json.loads(behaviour.removeprefix("respond-seq:").replace("SEQ", sequence_number))
+    return {"batchItemFailures": failures}

