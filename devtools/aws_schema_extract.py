@@ -115,6 +115,7 @@ _HCL_ENTRY_RE = re.compile(
 )
 _TYPE_NAME_RE = re.compile(r"terraformResourceType: '(\w+)'")
 _ATTRIBUTE_CALL_RE = re.compile(r"this\.(\w+)\('(\w+)'\)")
+_CONVERTER_RE = re.compile(r"\b(\w+ToHclTerraform)\b")
 _VALUE_NAME_RE = re.compile(r"(?:this\._|struct\.)(\w+)")
 
 
@@ -188,6 +189,9 @@ class Module:
     type_name: str
     classes: dict[str, ClassInfo]
     functions: dict[str, list[HclEntry]]
+    #: struct -> its ``*ToHclTerraform`` function, as named in the value expressions (the
+    #: generator renames some, e.g. ``awsBucketMapper...`` to avoid clashes).
+    converters: dict[str, str] = field(default_factory=dict)
 
     def struct_name(self, storage: str) -> str:
         """``AwsTable.TtlPropertyList`` -> ``TtlProperty``: the key of a nested struct."""
@@ -199,7 +203,7 @@ class Module:
 
     def struct_inputs(self, struct: str) -> list[HclEntry] | None:
         prefix = self.main_name[0].lower() + self.main_name[1:]
-        return self.functions.get(f"{prefix}{struct}ToHclTerraform")
+        return self.functions.get(self.converters.get(struct, f"{prefix}{struct}ToHclTerraform"))
 
     def struct_class(self, struct: str) -> ClassInfo | None:
         return self.classes.get(f"{struct}OutputReference")
@@ -228,7 +232,14 @@ def parse_module(text: str) -> Module | None:
             main = (name, base, type_name)
     if main is None:
         return None
-    return Module(main[0], main[1], main[2], classes, functions)
+    module = Module(main[0], main[1], main[2], classes, functions)
+    entries = [entry for info in classes.values() for entry in info.hcl]
+    entries += [entry for inputs in functions.values() for entry in inputs]
+    for entry in entries:
+        converter = _CONVERTER_RE.search(entry.value)
+        if converter is not None:
+            module.converters.setdefault(module.struct_name(entry.storage), converter.group(1))
+    return module
 
 
 def _input_type(module: Module, entry: HclEntry) -> Any:

@@ -19,6 +19,7 @@ retries the whole batch and, with ``BisectBatchOnFunctionError``, splits it to i
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Collection
 from typing import Any
@@ -56,11 +57,14 @@ class ChangeRecordBatchProcessor(BatchProcessor):
         self.log_images = log_images
         self.skipped_messages: list[dict[str, Any]] = []
         self.dropped_messages: list[dict[str, Any]] = []
+        self._log_successes = False
 
     def _prepare(self) -> None:
         super()._prepare()  # type: ignore[no-untyped-call]
         self.skipped_messages.clear()
         self.dropped_messages.clear()
+        # Checked once per batch: a per-record success line is only worth its cost when debugging.
+        self._log_successes = self.record_logger.isEnabledFor(logging.DEBUG)
 
     @property
     def processed_count(self) -> int:
@@ -89,6 +93,8 @@ class ChangeRecordBatchProcessor(BatchProcessor):
             return self._drop(record, drop)
         except Exception:
             return self.failure_handler(record, sys.exc_info())
+        if self._log_successes:
+            self.record_logger.debug("record processed", extra=self._identity(record))
         return self.success_handler(record, result)
 
     def _skip(self, record: dict[str, Any]) -> SuccessResponse:

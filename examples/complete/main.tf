@@ -11,7 +11,7 @@ module "user_profiles" {
   name = "user-profiles"
 
   # Table with Streams on (NEW_AND_OLD_IMAGES), PITR, TTL on expires_at.
-  hash_key           = "id"
+  hash_key           = "user_id"
   ttl_attribute_name = "expires_at"
 
   # Insert-only is the default; spelled out here for the reader.

@@ -2,39 +2,32 @@ provider "aws" {
   region = "us-east-1"
 }
 
-# Invoke the function only for orders that matter, decided by Lambda's event
-# filtering before any invocation (and so before any cost).
-module "orders" {
+# Invoke the function only for the new profiles that matter, decided by
+# Lambda's event filtering before any invocation (and so before any cost).
+module "user_profiles" {
   source = "../../"
 
-  name     = "orders"
-  hash_key = "order_id"
+  name     = "user-profiles-filtered"
+  hash_key = "user_id"
 
-  event_names = ["INSERT", "MODIFY"]
-
+  # Patterns are ORed; the conditions inside one pattern are ANDed. Each
+  # pattern also carries eventName = INSERT (event_names, the default).
   filters = [
-    # New orders that are paid and not test orders.
+    # Active or pending profiles that have an email, unless marked as tests.
     {
-      event_names = ["INSERT"]
       new_image = {
-        status   = { type = "S", equals = ["PAID", "CAPTURED"] }
-        channel  = { type = "S", anything_but = ["test"] }
-        priority = { type = "BOOL", equals = ["true"] }
+        status = { type = "S", equals = ["active", "pending"] }
+        email  = { type = "S", exists = true }
+        source = { type = "S", anything_but = ["load-test"] }
       }
     },
-    # Orders that move from PAID to REFUNDED.
+    # Every profile of a VIP user, whatever its attributes.
     {
-      event_names = ["MODIFY"]
-      old_image   = { status = { type = "S", equals = ["PAID"] } }
-      new_image   = { status = { type = "S", equals = ["REFUNDED"] } }
+      keys = { user_id = { type = "S", prefix = "vip-" } }
     },
-    # Any change to an enterprise customer's order, by key prefix.
+    # Profiles flagged for review.
     {
-      keys = { order_id = { type = "S", prefix = "ENT-" } }
+      new_image = { needs_review = { type = "BOOL", equals = ["true"] } }
     },
   ]
-
-  # The handler's own defensive check matches the filter's event names.
-  allowed_event_names = ["INSERT", "MODIFY"]
-  processor           = "handler.processors.user_profile:process_record"
 }

@@ -60,3 +60,16 @@ def test_image_logging_can_be_switched_on(capsys: pytest.CaptureFixture[str]) ->
     created = next(line for line in output_lines(capsys) if line.get("message") == "user profile created")
     assert created["new_image"]["email"] == EMAIL
     assert created["new_image"]["note"] == SECRET
+
+
+def test_successful_records_are_logged_at_debug_level_only(capsys: pytest.CaptureFixture[str]) -> None:
+    quiet = build_handler()
+    quiet(batch(stream_record(1)))
+    assert [line for line in output_lines(capsys) if line.get("message") == "record processed"] == []
+
+    verbose = build_handler(make_config(log_level="DEBUG"))
+    verbose(batch(stream_record(1)))
+    processed = [line for line in output_lines(capsys) if line.get("message") == "record processed"]
+    assert [(line["level"], line["sequence_number"], line["keys"]) for line in processed] == [
+        ("DEBUG", stream_record(1)["dynamodb"]["SequenceNumber"], {"user_id": "u-0001"})
+    ]

@@ -121,7 +121,9 @@ class Table:
         ).get("Messages", []):
             for message in messages:
                 bodies.append(message["Body"])
-                self.sqs.delete_message(QueueUrl=self.resources.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                self.sqs.delete_message(
+                    QueueUrl=self.resources.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
         return bodies
 
     def failure_messages(self) -> list[OnFailureMessage]:
@@ -215,5 +217,7 @@ class Harness:
 
 
 @pytest.fixture
-def harness(table: Table, test_zip: Path, tmp_path: Path, endpoint: str, load_settings: Callable[[str], Settings]) -> Harness:
+def harness(
+    table: Table, test_zip: Path, tmp_path: Path, endpoint: str, load_settings: Callable[[str], Settings]
+) -> Harness:
     return Harness(table, test_zip, tmp_path / "invocations.jsonl", endpoint, load_settings)

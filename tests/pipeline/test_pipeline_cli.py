@@ -53,14 +53,18 @@ def test_demo_runs_the_workload_and_agrees_with_the_settings(test_zip: Path) -> 
 
 
 def test_demo_follows_the_tfvars(test_zip: Path) -> None:
-    completed = _pipeline("demo", "--zip", str(test_zip), "--quiet", "--var-file", str(FIXTURES / "base.tfvars"))
+    completed = _pipeline(
+        "demo", "--zip", str(test_zip), "--quiet", "--var-file", str(FIXTURES / "base.tfvars")
+    )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "retries                      4" in completed.stdout  # 2 bad records x MaximumRetryAttempts 2
     assert '"approximateInvokeCount": 3' in completed.stdout
 
 
-def test_run_stops_cleanly_on_sigint_and_resumes(endpoint: str, table: Table, test_zip: Path, tmp_path: Path) -> None:
+def test_run_stops_cleanly_on_sigint_and_resumes(
+    endpoint: str, table: Table, test_zip: Path, tmp_path: Path
+) -> None:
     state = tmp_path / "state.json"
     for user_id in ("u1", "u2", "u3", "u4"):
         _put_profile(table, user_id)
@@ -131,7 +135,9 @@ def test_demo_with_missing_zip_fails_clearly() -> None:
 
 def test_unreachable_endpoint_is_a_clear_error(test_zip: Path) -> None:
     stream = "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2024-01-01T00:00:00.000"
-    completed = _pipeline("run", "--endpoint-url", "http://127.0.0.1:9", "--stream-arn", stream, "--zip", str(test_zip))
+    completed = _pipeline(
+        "run", "--endpoint-url", "http://127.0.0.1:9", "--stream-arn", stream, "--zip", str(test_zip)
+    )
 
     assert completed.returncode == 2
     assert "cannot reach http://127.0.0.1:9" in completed.stderr

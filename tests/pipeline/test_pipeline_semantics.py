@@ -35,7 +35,9 @@ def test_settings_come_from_the_module(harness: Harness) -> None:
     assert settings.function.environment["STREAM_HANDLER_ALLOWED_EVENT_NAMES"] == "INSERT"
 
 
-def test_only_inserts_invoke_and_filtered_records_advance_the_checkpoint(harness: Harness, table: Table) -> None:
+def test_only_inserts_invoke_and_filtered_records_advance_the_checkpoint(
+    harness: Harness, table: Table
+) -> None:
     table.put("a")
     table.put("b")
     table.update("a")
@@ -103,14 +105,20 @@ def test_partial_failure_replays_the_aws_recording(harness: Harness, table: Tabl
         for key in keys:
             deliveries[key] = deliveries.get(key, 0) + 1
     assert deliveries == AWS["partial_failure"]["deliveries_per_key"]
-    assert harness.batches() == [["testId0", "testId1", "testId2"], ["testId3", "testId4", "testId5"]] + [
-        ["testId5"]
-    ] * 4
+    assert (
+        harness.batches()
+        == [["testId0", "testId1", "testId2"], ["testId3", "testId4", "testId5"]] + [["testId5"]] * 4
+    )
     (body,) = table.failure_bodies()
     message = json.loads(body)
     reference = AWS["partial_failure"]["on_failure_message_body"]
-    assert message["requestContext"]["approximateInvokeCount"] == reference["requestContext"]["approximateInvokeCount"]
-    assert message["responseContext"] == reference["responseContext"]  # functionError null: it returned normally
+    assert (
+        message["requestContext"]["approximateInvokeCount"]
+        == reference["requestContext"]["approximateInvokeCount"]
+    )
+    assert (
+        message["responseContext"] == reference["responseContext"]
+    )  # functionError null: it returned normally
     seq = table.seqs()["testId5"][0]
     assert message["DDBStreamBatchInfo"]["startSequenceNumber"] == seq
     assert message["DDBStreamBatchInfo"]["endSequenceNumber"] == seq
@@ -118,7 +126,9 @@ def test_partial_failure_replays_the_aws_recording(harness: Harness, table: Tabl
     assert poller.counters.as_dict()["records_parked"] == 1
 
 
-def test_partial_failure_redelivers_from_the_lowest_failed_sequence_number(harness: Harness, table: Table) -> None:
+def test_partial_failure_redelivers_from_the_lowest_failed_sequence_number(
+    harness: Harness, table: Table
+) -> None:
     table.put("a")
     table.put("b", "fail")
     table.put("c", "fail")
@@ -149,7 +159,9 @@ def test_partial_failure_redelivers_from_the_lowest_failed_sequence_number(harne
 
 
 @pytest.mark.parametrize("case", AWS["invalid_responses"], ids=lambda case: json.dumps(case["response"]))
-def test_invalid_batch_responses_fail_the_whole_batch(harness: Harness, table: Table, case: dict[str, Any]) -> None:
+def test_invalid_batch_responses_fail_the_whole_batch(
+    harness: Harness, table: Table, case: dict[str, Any]
+) -> None:
     table.put("x", "respond:" + json.dumps(case["response"]))
 
     poller = harness.run()
@@ -231,12 +243,16 @@ def test_retries_exhausted_sends_the_exact_aws_message(harness: Harness, table: 
     assert message["version"] == "1.0"
     assert TIMESTAMP_MS.match(message["timestamp"])
     info = message["DDBStreamBatchInfo"]
-    first_arrival = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(records[0]["dynamodb"]["ApproximateCreationDateTime"]))
-    last_arrival = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(records[1]["dynamodb"]["ApproximateCreationDateTime"]))
+    first_arrival = time.strftime(
+        "%Y-%m-%dT%H:%M:%SZ", time.gmtime(records[0]["dynamodb"]["ApproximateCreationDateTime"])
+    )
+    last_arrival = time.strftime(
+        "%Y-%m-%dT%H:%M:%SZ", time.gmtime(records[1]["dynamodb"]["ApproximateCreationDateTime"])
+    )
     assert info == {
-        "shardId": table.streams.describe_stream(StreamArn=table.resources.stream_arn)["StreamDescription"]["Shards"][0][
-            "ShardId"
-        ],
+        "shardId": table.streams.describe_stream(StreamArn=table.resources.stream_arn)["StreamDescription"][
+            "Shards"
+        ][0]["ShardId"],
         "startSequenceNumber": seq_a,
         "endSequenceNumber": seq_b,
         "approximateArrivalOfFirstRecord": first_arrival,
@@ -274,9 +290,8 @@ def test_records_past_the_maximum_age_are_given_up_while_retrying(harness: Harne
     (body,) = table.failure_bodies()
     message = json.loads(body)
     assert "responseContext" not in message
-    assert list(message) == AWS["record_age_exceeded_kinesis_request_context_and_top_level_keys"]["top_level_keys"][
-        :3
-    ] + ["DDBStreamBatchInfo"]
+    kinesis_keys = AWS["record_age_exceeded_kinesis_request_context_and_top_level_keys"]["top_level_keys"]
+    assert list(message) == [*kinesis_keys[:3], "DDBStreamBatchInfo"]
     assert message["requestContext"]["condition"] == "RecordAgeExceeded"
     assert message["requestContext"]["approximateInvokeCount"] == 1
     assert poller.counters.as_dict()["retries"] == 0
@@ -334,7 +349,8 @@ def test_a_stopped_run_resumes_from_its_checkpoint(harness: Harness, table: Tabl
 
     assert harness.batches() == [["a", "b", "c"], ["d"], ["e", "f"]]
     assert poller.counters.as_dict()["records_seen"] == 2
-    assert list(json.loads(state.read_text())["shards"].values())[0]["checkpoint"] == table.seqs()["f"][0]
+    (shard_state,) = json.loads(state.read_text())["shards"].values()
+    assert shard_state["checkpoint"] == table.seqs()["f"][0]
 
 
 def test_a_state_file_of_another_stream_is_refused(harness: Harness, tmp_path: Path) -> None:
