@@ -37,7 +37,7 @@ package: $(STAMP) ## Build build/$(NAME).zip, byte-reproducible (ARCH=arm64|x86_
 	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(RUNTIME) --output $(BUILD)/$(NAME).zip
 
 demo: $(STAMP) package ## Run the whole pipeline locally (moto server + poller + packaged handler)
-	$(PY) -m pipeline demo --zip $(BUILD)/$(NAME).zip
+	$(PY) -m pipeline demo --zip $(BUILD)/$(NAME).zip $(if $(VAR_FILE),--var-file $(VAR_FILE))
 
 test: test-python test-terraform ## Run every test: pytest, Terraform checks and tests, security scan, docs freshness
 
@@ -50,7 +50,7 @@ test-terraform: $(STAMP)
 lint: $(STAMP) ## ruff, mypy and the checkov security scan
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy handler pipeline devtools
+	$(BIN)/mypy handler pipeline devtools benchmarks
 	$(PY) -m devtools.tf_checks checkov
 
 docs: $(STAMP) ## Regenerate the README input/output tables from the .tf files

@@ -182,3 +182,13 @@ check "handler_gets_new_image" {
     error_message = "stream_view_type ${var.stream_view_type} records carry no NewImage, but the default user-profile processor reads NewImage: use NEW_IMAGE or NEW_AND_OLD_IMAGES."
   }
 }
+
+# A warning: an idempotency record that expires while the mapping may still
+# retry the record (up to its maximum age, or the stream's 24 h retention)
+# lets the retry take effect twice.
+check "idempotency_outlives_retries" {
+  assert {
+    condition     = !local.idempotency_enabled || var.idempotency_ttl_seconds >= (var.maximum_record_age_in_seconds == -1 ? 86400 : var.maximum_record_age_in_seconds)
+    error_message = "idempotency_ttl_seconds (${var.idempotency_ttl_seconds}) is shorter than the time a record can be retried (maximum_record_age_in_seconds, or 86400 when it is -1): raise idempotency_ttl_seconds."
+  }
+}

@@ -442,6 +442,11 @@ variable "code_signing_config_arn" {
   description = "Lambda code signing configuration ARN, if you sign packages."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]+$", coalesce(var.code_signing_config_arn, "x")))
+    error_message = "code_signing_config_arn must be null or a Lambda code signing config ARN (arn:aws:lambda:<region>:<account>:code-signing-config:csc-...)."
+  }
 }
 
 variable "log_retention_in_days" {
@@ -624,9 +629,10 @@ variable "filters" {
 
   validation {
     condition = alltrue(flatten([for f in var.filters : [
-      for name in coalesce(f.event_names, ["INSERT"]) : contains(["INSERT", "MODIFY", "REMOVE"], name)
+      length(coalesce(f.event_names, ["INSERT"])) > 0,
+      [for name in coalesce(f.event_names, ["INSERT"]) : contains(["INSERT", "MODIFY", "REMOVE"], name)],
     ]]))
-    error_message = "filters[*].event_names may only contain INSERT, MODIFY and REMOVE."
+    error_message = "filters[*].event_names must be null (use event_names) or a non-empty list drawn from INSERT, MODIFY and REMOVE; an empty list would render a pattern that matches nothing."
   }
 
   validation {

@@ -20,6 +20,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import platform
 import pstats
 import sys
@@ -132,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.zip.is_file():
         print(f"handler_bench: {args.zip} not found; run `make package` first", file=sys.stderr)
         return 2
+    load_at_start = os.getloadavg()[0]  # other work on the machine skews the cold-init medians
     event_json = json.dumps(profile_batch(args.records))
     with tempfile.TemporaryDirectory(prefix="handler-bench-") as scratch:
         scratch_dir = Path(scratch)
@@ -176,8 +178,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Python {platform.python_version()} on {platform.machine()}, {args.rounds} batches per variant, "
         f"{args.cold_runs} cold starts per variant"
     )
+    load_before, load_after = load_at_start, os.getloadavg()[0]
+    cores = os.cpu_count() or 1
     report = [
         header,
+        f"load average {load_before:.2f} at start, {load_after:.2f} at end, on {cores} cores"
+        + (
+            "  ** busy machine: cold-init figures are unreliable **"
+            if max(load_before, load_after) > cores / 2
+            else ""
+        ),
         "",
         "throughput (median batch):",
         *_throughput_table(measurements),
@@ -198,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "batch_records": args.records,
         "python": platform.python_version(),
         "machine": platform.machine(),
+        "load_average": {"start": load_before, "end": load_after, "cores": cores},
         "throughput": {m.name: m.as_json() for m in measurements},
         "cold_init": cold,
         "zip": {"path": str(args.zip), "bytes": zip_size, "budget_bytes": ZIP_BUDGET_BYTES},

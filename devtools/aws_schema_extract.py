@@ -189,9 +189,9 @@ class Module:
     type_name: str
     classes: dict[str, ClassInfo]
     functions: dict[str, list[HclEntry]]
-    #: struct -> its ``*ToHclTerraform`` function, as named in the value expressions (the
-    #: generator renames some, e.g. ``awsBucketMapper...`` to avoid clashes).
-    converters: dict[str, str] = field(default_factory=dict)
+    #: Structs being typed right now: a generated class may reuse its own name for a nested
+    #: level (deep WAF statements), which must not recurse forever.
+    active: set[str] = field(default_factory=set)
 
     def struct_name(self, storage: str) -> str:
         """``AwsTable.TtlPropertyList`` -> ``TtlProperty``: the key of a nested struct."""
@@ -201,9 +201,16 @@ class Module:
                 return name.removesuffix(suffix)
         return name
 
-    def struct_inputs(self, struct: str) -> list[HclEntry] | None:
-        prefix = self.main_name[0].lower() + self.main_name[1:]
-        return self.functions.get(self.converters.get(struct, f"{prefix}{struct}ToHclTerraform"))
+    def struct_inputs(self, entry: HclEntry) -> list[HclEntry] | None:
+        """The configurable fields of the struct an entry holds, from its converter function.
+
+        The function is the one the entry's value calls: the generator renames some
+        (``awsBucketMapper...``) and reuses struct class names, so names are not derived.
+        """
+        converter = _CONVERTER_RE.search(entry.value)
+        if converter is None:
+            return None
+        return self.functions.get(converter.group(1))
 
     def struct_class(self, struct: str) -> ClassInfo | None:
         return self.classes.get(f"{struct}OutputReference")
@@ -232,14 +239,7 @@ def parse_module(text: str) -> Module | None:
             main = (name, base, type_name)
     if main is None:
         return None
-    module = Module(main[0], main[1], main[2], classes, functions)
-    entries = [entry for info in classes.values() for entry in info.hcl]
-    entries += [entry for inputs in functions.values() for entry in inputs]
-    for entry in entries:
-        converter = _CONVERTER_RE.search(entry.value)
-        if converter is not None:
-            module.converters.setdefault(module.struct_name(entry.storage), converter.group(1))
-    return module
+    return Module(main[0], main[1], main[2], classes, functions)
 
 
 def _input_type(module: Module, entry: HclEntry) -> Any:
@@ -252,7 +252,7 @@ def _input_type(module: Module, entry: HclEntry) -> Any:
         element = primitive[1]
     else:
         # A struct: an attribute whose value is an object (or a collection of objects).
-        element = _object_type(module, module.struct_name(entry.storage))
+        element = _object_type(module, module.struct_name(entry.storage), module.struct_inputs(entry))
         if entry.kind == "struct":
             return element
     return [entry.kind, element]
@@ -270,25 +270,31 @@ def _storage_type(storage: str) -> Any:
     return None
 
 
-def _object_type(module: Module, struct: str) -> Any:
+def _object_type(module: Module, struct: str, inputs: list[HclEntry] | None) -> Any:
     """``["object", {...}]`` for a nested struct, from its inputs and its computed getters."""
-    fields: dict[str, Any] = {}
-    for entry in module.struct_inputs(struct) or []:
-        if entry.is_block:
-            fields[entry.name] = _block_as_type(module, entry)
-        else:
-            fields[entry.name] = _input_type(module, entry)
-    info = module.struct_class(struct)
-    if info is not None:
-        for name, expression in info.getters.items():
-            fields.setdefault(name, _getter_type(expression))
-        for name, (class_ref, wraps_set) in info.constructed.items():
-            fields.setdefault(name, _constructed_type(module, class_ref, wraps_set))
+    if struct in module.active:
+        return "dynamic"
+    module.active.add(struct)
+    try:
+        fields: dict[str, Any] = {}
+        for entry in inputs or []:
+            if entry.is_block:
+                fields[entry.name] = _block_as_type(module, entry)
+            else:
+                fields[entry.name] = _input_type(module, entry)
+        info = module.struct_class(struct)
+        if info is not None:
+            for name, expression in info.getters.items():
+                fields.setdefault(name, _getter_type(expression))
+            for name, (class_ref, wraps_set) in info.constructed.items():
+                fields.setdefault(name, _constructed_type(module, class_ref, wraps_set))
+    finally:
+        module.active.discard(struct)
     return ["object", dict(sorted(fields.items()))]
 
 
 def _block_as_type(module: Module, entry: HclEntry) -> Any:
-    element = _object_type(module, module.struct_name(entry.storage))
+    element = _object_type(module, module.struct_name(entry.storage), module.struct_inputs(entry))
     if entry.kind == "struct":
         return element
     return ["set" if entry.kind == "set" else "list", element]
@@ -307,7 +313,7 @@ def _constructed_type(module: Module, class_ref: str, wraps_set: bool) -> Any:
     if class_ref in _CDKTN_MAPS:
         return _CDKTN_MAPS[class_ref]
     name = class_ref.rsplit(".", 1)[-1]
-    element = _object_type(module, module.struct_name(name))
+    element = _object_type(module, module.struct_name(name), None)
     if name.endswith("Map"):
         return ["map", element]
     if name.endswith("List"):
@@ -376,10 +382,21 @@ def build_block(module: Module, inputs: Iterable[HclEntry], info: ClassInfo | No
 
 def _nested_block(module: Module, entry: HclEntry, flags: Flags) -> JsonObject:
     struct = module.struct_name(entry.storage)
-    inputs = module.struct_inputs(struct) or []
+    inputs = module.struct_inputs(entry) or []
+    converter = _CONVERTER_RE.search(entry.value)
+    key = f"block:{converter.group(1) if converter else struct}"
+    if key in module.active:
+        # A self-referencing struct (cdktn models some recursive blocks this way): stop here.
+        block: JsonObject = {"description_kind": "plain"}
+    else:
+        module.active.add(key)
+        try:
+            block = build_block(module, inputs, module.struct_class(struct), top=False)
+        finally:
+            module.active.discard(key)
     nested: JsonObject = {
         "nesting_mode": {"struct": "single", "set": "set", "map": "map"}.get(entry.kind, "list"),
-        "block": build_block(module, inputs, module.struct_class(struct), top=False),
+        "block": block,
     }
     if entry.kind == "list" and "listMapperHcl" not in entry.value:
         nested["max_items"] = 1

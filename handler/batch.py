@@ -64,7 +64,7 @@ class ChangeRecordBatchProcessor(BatchProcessor):
         self.skipped_messages.clear()
         self.dropped_messages.clear()
         # Checked once per batch: a per-record success line is only worth its cost when debugging.
-        self._log_successes = self.record_logger.isEnabledFor(logging.DEBUG)
+        self._log_successes = self.record_logger.log_level <= logging.DEBUG
 
     @property
     def processed_count(self) -> int:

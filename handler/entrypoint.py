@@ -16,7 +16,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
 from handler.app import StreamHandler
-from handler.config import HandlerConfig
+from handler.config import TRACING, ConfigError, HandlerConfig
 
 CONFIG = HandlerConfig.from_environ(os.environ)
 STREAM_HANDLER = StreamHandler(CONFIG)
@@ -30,6 +30,10 @@ def _handle(event: Mapping[str, Any], context: Any) -> PartialItemFailureRespons
 
 def _traced(handle: Callable[..., PartialItemFailureResponse]) -> Callable[..., PartialItemFailureResponse]:
     # Imported only when tracing is on: the X-Ray SDK is not in the package by default.
+    import importlib.util  # noqa: PLC0415
+
+    if importlib.util.find_spec("aws_xray_sdk") is None:
+        raise ConfigError(TRACING, "tracing needs the aws-xray-sdk package in the Lambda package")
     from aws_lambda_powertools import Tracer  # noqa: PLC0415
 
     tracer = Tracer(service=CONFIG.service_name)

@@ -181,6 +181,8 @@ def _run_stream(args: argparse.Namespace) -> int:
     if not args.zip.is_file():
         raise PipelineError(f"handler zip not found: {args.zip} (run `make package` to build it)")
     settings = load_settings(args)
+    for note in settings.esm.not_emulated():
+        print(f"note: {note}", file=sys.stderr)
     region: str = args.region or (
         region_of(args.stream_arn) if args.stream_arn else boto3.session.Session().region_name or "us-east-1"
     )

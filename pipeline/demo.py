@@ -279,6 +279,8 @@ def run_demo(args: argparse.Namespace) -> int:
                 BillingMode="PAY_PER_REQUEST",
             )
         _print_header(settings, endpoint)
+        for note in esm.not_emulated():
+            print(f"  note: {note}")
         function = FunctionConfig(
             zip_path=args.zip,
             environment=settings.function.environment,
@@ -305,6 +307,8 @@ def run_demo(args: argparse.Namespace) -> int:
         )
         runner = threading.Thread(target=poller.run, name="poller", daemon=True)
         runner.start()
+        if not poller.wait_until_reading():
+            raise PipelineError("the demo pipeline did not start reading the stream")
         dynamodb = client("dynamodb", endpoint, resources.region)
         written = 0
         try:

@@ -112,6 +112,21 @@ class EsmSettings:
             destination_arn=destination,
         )
 
+    def not_emulated(self) -> list[str]:
+        """Settings the local mapping does not reproduce (shown to the user, never silently ignored)."""
+        notes = []
+        if self.parallelization_factor > 1:
+            notes.append(
+                f"ParallelizationFactor {self.parallelization_factor}: "
+                "batches of a shard run one at a time locally"
+            )
+        if self.tumbling_window_in_seconds > 0:
+            notes.append(
+                f"TumblingWindowInSeconds {self.tumbling_window_in_seconds}: "
+                "tumbling windows are not emulated"
+            )
+        return notes
+
     def to_json(self) -> dict[str, Any]:
         """Lambda API names, for display and the cache."""
         mapping: dict[str, Any] = {

@@ -24,6 +24,7 @@ batch responses; and the AWS recordings in ``tests/pipeline/fixtures``):
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -58,6 +59,9 @@ from pipeline.stream_reader import (
 from pipeline.worker import InvokeResult, InvokeStatus
 
 Clock = Callable[[], float]
+# A synchronous invocation's request payload is limited to 6 MB; Lambda caps batches to fit.
+MAX_PAYLOAD_BYTES = 6 * 1024 * 1024
+PAYLOAD_OVERHEAD = len('{"Records":[]}')
 
 
 class Invoker(Protocol):
@@ -107,14 +111,15 @@ class Counters:
 
 
 @dataclass
-class _Entry:
-    """One record read from the shard."""
+class StreamEntry:
+    """One record read from the shard (listeners receive these)."""
 
     record: dict[str, Any]  # Lambda event shape
     sequence_number: str
     matched: bool
     previous: str | None  # the sequence number read just before it: the checkpoint once it is retried
     created: float  # ApproximateCreationDateTime, epoch seconds
+    size: int  # bytes of the record in the invocation payload
     delivered: bool = False
 
 
@@ -122,7 +127,7 @@ class _Entry:
 class _Batch:
     """Records handed to the function together, and the checkpoint once they are done."""
 
-    entries: list[_Entry]
+    entries: list[StreamEntry]
     end_sequence_number: str  # the last record consumed for it (filtered-out ones included)
     attempts: int = 0  # invocations of exactly this batch
 
@@ -143,7 +148,7 @@ class ShardProcessor:
         self.poller = poller
         self.shard = shard
         self.reader = ShardReader(poller.streams, poller.stream_arn, shard.shard_id, start)
-        self.pending: deque[_Entry] = deque()
+        self.pending: deque[StreamEntry] = deque()
         self.last_read: str | None = (
             start.sequence_number if start.kind is IteratorType.AFTER_SEQUENCE_NUMBER else None
         )
@@ -151,6 +156,7 @@ class ShardProcessor:
         self.caught_up = False  # the last read returned fewer records than asked for
         self.finished = False
         self.busy = False  # a batch is being processed (its records are no longer pending)
+        self.reading = threading.Event()  # set after the first GetRecords: the iterator exists
         self.error: BaseException | None = None
         self._invoker: Invoker | None = None
         self._window_started: float | None = None
@@ -167,16 +173,14 @@ class ShardProcessor:
             sequence_number = record["dynamodb"]["SequenceNumber"]
             matched = poller.filter.matches(record)
             filtered += not matched
-            entry = _Entry(
-                record,
-                sequence_number,
-                matched,
-                self.last_read,
-                record["dynamodb"]["ApproximateCreationDateTime"],
-            )
+            created = record["dynamodb"]["ApproximateCreationDateTime"]
+            # Only delivered records count against the payload limit; filtered ones are never sent.
+            size = len(json.dumps(record, separators=(",", ":"))) if matched else 0
+            entry = StreamEntry(record, sequence_number, matched, self.last_read, created, size)
             self.pending.append(entry)
             self.last_read = sequence_number
         self.caught_up = len(page.records) < GET_RECORDS_LIMIT
+        self.reading.set()
         if page.records:
             poller.counters.add(records_seen=len(page.records), records_filtered_out=filtered)
         return len(page.records)
@@ -245,15 +249,23 @@ class ShardProcessor:
             self._commit(last)
 
     def _take_batch(self) -> _Batch:
-        """Up to BatchSize matching records; filtered-out ones between them are consumed too."""
-        entries: list[_Entry] = []
+        """Up to BatchSize matching records within the 6 MB payload limit.
+
+        Filtered-out records between them are consumed too, so the batch's checkpoint passes them.
+        """
+        entries: list[StreamEntry] = []
         end = ""
         batch_size = self.poller.settings.batch_size
+        payload = PAYLOAD_OVERHEAD
         while self.pending and len(entries) < batch_size:
-            entry = self.pending.popleft()
+            entry = self.pending[0]
+            if entries and entry.matched and payload + entry.size > MAX_PAYLOAD_BYTES:
+                break
+            self.pending.popleft()
             end = entry.sequence_number
             if entry.matched:
                 entries.append(entry)
+                payload += entry.size + 1
         self.poller.counters.add(batches=1)
         return _Batch(entries, end)
 
@@ -344,12 +356,12 @@ class ShardProcessor:
             return []
         return [batch]
 
-    def _expired_prefix(self, batch: _Batch) -> list[_Entry]:
+    def _expired_prefix(self, batch: _Batch) -> list[StreamEntry]:
         limit = self.poller.settings.maximum_record_age_in_seconds
         if limit < 0:
             return []
         now = self.poller.clock()
-        expired: list[_Entry] = []
+        expired: list[StreamEntry] = []
         for entry in batch.entries:
             if now - entry.created <= limit:
                 break
@@ -399,7 +411,7 @@ class ShardProcessor:
         return self._invoker
 
 
-Listener = Callable[[str, str, list[_Entry], Any], None]
+Listener = Callable[[str, str, list[StreamEntry], Any], None]
 
 
 class Poller:
@@ -446,7 +458,7 @@ class Poller:
         self.processors: dict[str, ShardProcessor] = {}
         self._listener = listener
 
-    def notify(self, kind: str, shard_id: str, entries: list[_Entry], detail: Any) -> None:
+    def notify(self, kind: str, shard_id: str, entries: list[StreamEntry], detail: Any) -> None:
         """Tell the listener (demo output, tests) what just happened."""
         if self._listener is not None:
             self._listener(kind, shard_id, entries, detail)
@@ -470,6 +482,20 @@ class Poller:
             processor = ShardProcessor(self, shard, self._start_position(shard, first))
             self.processors[shard.shard_id] = processor
             processor.thread.start()
+
+    def wait_until_reading(self, timeout: float = 30.0) -> bool:
+        """Block until every started shard has its iterator (records written after are seen).
+
+        Matters for StartingPosition LATEST: a writer that starts before the iterators exist
+        would write records the mapping never sees.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            processors = list(self.processors.values())
+            if processors and all(p.reading.is_set() or p.finished or p.error for p in processors):
+                return True
+            time.sleep(0.02)
+        return False
 
     def checkpoint_snapshot(self) -> dict[str, str | None]:
         """shard id -> last checkpointed sequence number."""

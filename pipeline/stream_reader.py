@@ -22,6 +22,14 @@ from botocore.exceptions import ClientError
 from pipeline.errors import StreamNotFoundError
 
 GET_RECORDS_LIMIT = 1000  # the DynamoDB Streams API maximum
+THROTTLING_CODES = frozenset(
+    {
+        "LimitExceededException",
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "InternalServerError",
+    }
+)
 
 
 class IteratorType(enum.StrEnum):
@@ -231,6 +239,9 @@ class ShardReader:
                 if code in ("ExpiredIteratorException", "TrimmedDataAccessException"):
                     self._iterator = None  # renew from the last record returned
                     continue
+                if code in THROTTLING_CODES:
+                    # The SDK already retried; an empty page makes the caller wait a poll interval.
+                    return ReadResult([], shard_ended=False)
                 raise
             records: list[dict[str, Any]] = response.get("Records", [])
             if records:

@@ -399,3 +399,14 @@ run "fractional_batch_size" {
   }
   expect_failures = [var.batch_size]
 }
+
+run "filter_with_empty_event_names" {
+  command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
+  variables {
+    filters = [{ event_names = [], keys = { id = { type = "S", equals = ["a"] } } }]
+  }
+  expect_failures = [var.filters]
+}

@@ -250,3 +250,24 @@ run "name_too_long" {
   variables { name = "a-name-that-is-far-too-long-to-prefix-every-resource-name" }
   expect_failures = [var.name]
 }
+
+run "idempotency_ttl_shorter_than_record_age_warns" {
+  command = plan
+  variables {
+    create_idempotency_table      = true
+    idempotency_ttl_seconds       = 600
+    maximum_record_age_in_seconds = 3600
+  }
+  expect_failures = [check.idempotency_outlives_retries]
+}
+
+run "create_false_creates_nothing" {
+  command = plan
+  variables {
+    create = false
+  }
+  assert {
+    condition     = output.function_name == null && output.table_name == null && output.role_arn == null && output.failure_queue_url == null && output.event_source_mapping_uuid == null
+    error_message = "create = false must create nothing."
+  }
+}

@@ -8,7 +8,8 @@ provider "aws" {
 module "user_profiles" {
   source = "../../"
 
-  name = "user-profiles"
+  name            = "user-profiles"
+  lambda_filename = var.lambda_filename
 
   # Table with Streams on (NEW_AND_OLD_IMAGES), PITR, TTL on expires_at.
   hash_key           = "user_id"

@@ -7,8 +7,9 @@ provider "aws" {
 module "user_profiles" {
   source = "../../"
 
-  name     = "user-profiles-filtered"
-  hash_key = "user_id"
+  name            = "user-profiles-filtered"
+  lambda_filename = var.lambda_filename
+  hash_key        = "user_id"
 
   # Patterns are ORed; the conditions inside one pattern are ANDed. Each
   # pattern also carries eventName = INSERT (event_names, the default).

@@ -11,7 +11,8 @@ data "aws_dynamodb_table" "existing" {
 module "stream_handler" {
   source = "../../"
 
-  name = "${var.table_name}-stream-handler"
+  name            = "${var.table_name}-stream-handler"
+  lambda_filename = var.lambda_filename
 
   create_table     = false
   stream_arn       = data.aws_dynamodb_table.existing.stream_arn

@@ -8,3 +8,13 @@ variable "table_name" {
     error_message = "table_name must be a DynamoDB table name."
   }
 }
+variable "lambda_filename" {
+  description = "Path of the handler zip. null: build/ddb-stream-handler.zip of this repository (run `make package` first)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_filename == null || endswith(coalesce(var.lambda_filename, "x.zip"), ".zip")
+    error_message = "lambda_filename must be null or the path of a .zip file."
+  }
+}

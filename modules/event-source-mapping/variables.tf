@@ -9,6 +9,11 @@ variable "function_name" {
   description = "Name or ARN of the function the mapping invokes."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.function_name == null || can(regex("^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$", coalesce(var.function_name, "x")))
+    error_message = "function_name must be null, a function name or a function ARN."
+  }
 }
 
 variable "event_source_arn" {
@@ -49,6 +54,11 @@ variable "kms_key_arn" {
   description = "Customer-managed KMS key ARN encrypting the mapping's filter criteria at rest. null: an AWS owned key."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.kms_key_arn, "x")))
+    error_message = "kms_key_arn must be null or a KMS key ARN."
+  }
 }
 
 variable "tags" {

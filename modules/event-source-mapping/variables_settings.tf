@@ -87,9 +87,10 @@ variable "filters" {
 
   validation {
     condition = alltrue(flatten([for f in var.filters : [
-      for name in coalesce(f.event_names, ["INSERT"]) : contains(["INSERT", "MODIFY", "REMOVE"], name)
+      length(coalesce(f.event_names, ["INSERT"])) > 0,
+      [for name in coalesce(f.event_names, ["INSERT"]) : contains(["INSERT", "MODIFY", "REMOVE"], name)],
     ]]))
-    error_message = "filters[*].event_names may only contain INSERT, MODIFY and REMOVE."
+    error_message = "filters[*].event_names must be null (use event_names) or a non-empty list drawn from INSERT, MODIFY and REMOVE; an empty list would render a pattern that matches nothing."
   }
 
   validation {

@@ -53,6 +53,11 @@ variable "stream_kms_key_arn" {
   description = "Customer-managed KMS key of the stream's table, if any: reading the stream then needs kms:Decrypt on it. null: AWS managed or owned key, nothing to grant."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.stream_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.stream_kms_key_arn, "x")))
+    error_message = "stream_kms_key_arn must be null or a KMS key ARN."
+  }
 }
 
 variable "log_group_arn" {
@@ -77,12 +82,22 @@ variable "failure_queue_arn" {
   description = "ARN of the on-failure SQS queue."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.failure_queue_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", coalesce(var.failure_queue_arn, "x")))
+    error_message = "failure_queue_arn must be null or a standard SQS queue ARN (not .fifo)."
+  }
 }
 
 variable "failure_queue_kms_key_arn" {
   description = "Customer-managed KMS key ARN of the failure queue: sending needs kms:GenerateDataKey and kms:Decrypt on it. null for SSE-SQS."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.failure_queue_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.failure_queue_kms_key_arn, "x")))
+    error_message = "failure_queue_kms_key_arn must be null or a KMS key ARN."
+  }
 }
 
 variable "attach_notification_topic_policy" {
@@ -96,12 +111,22 @@ variable "notification_topic_arn" {
   description = "ARN of the SNS topic the processor publishes to."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.notification_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.notification_topic_arn, "x")))
+    error_message = "notification_topic_arn must be null or an SNS topic ARN."
+  }
 }
 
 variable "notification_topic_kms_key_arn" {
   description = "Customer-managed KMS key ARN of the topic: publishing needs kms:GenerateDataKey and kms:Decrypt on it. null for the AWS managed key, whose key policy already admits SNS publishers of the account."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.notification_topic_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.notification_topic_kms_key_arn, "x")))
+    error_message = "notification_topic_kms_key_arn must be null or a KMS key ARN."
+  }
 }
 
 variable "attach_idempotency_table_policy" {
@@ -115,12 +140,22 @@ variable "idempotency_table_arn" {
   description = "ARN of the idempotency table."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.idempotency_table_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", coalesce(var.idempotency_table_arn, "x")))
+    error_message = "idempotency_table_arn must be null or a DynamoDB table ARN."
+  }
 }
 
 variable "idempotency_table_kms_key_arn" {
   description = "Customer-managed KMS key ARN of the idempotency table, or null."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.idempotency_table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.idempotency_table_kms_key_arn, "x")))
+    error_message = "idempotency_table_kms_key_arn must be null or a KMS key ARN."
+  }
 }
 
 variable "attach_tracing_policy" {

@@ -113,12 +113,22 @@ variable "kms_key_arn" {
   description = "Customer-managed KMS key ARN for the environment variables at rest. null: the AWS managed key (the environment holds names and ARNs, no secrets)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.kms_key_arn, "x")))
+    error_message = "kms_key_arn must be null or a KMS key ARN."
+  }
 }
 
 variable "code_signing_config_arn" {
   description = "Code signing configuration ARN, if your organisation signs deployment packages."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]+$", coalesce(var.code_signing_config_arn, "x")))
+    error_message = "code_signing_config_arn must be null or a Lambda code signing config ARN (arn:aws:lambda:<region>:<account>:code-signing-config:csc-...)."
+  }
 }
 
 variable "layers" {

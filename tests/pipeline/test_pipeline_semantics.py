@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -360,3 +361,31 @@ def test_a_state_file_of_another_stream_is_refused(harness: Harness, tmp_path: P
 
     with pytest.raises(PipelineError, match="belongs to stream"):
         harness.poller(state_file=state)
+
+
+def test_the_batching_window_gathers_records_before_invoking(harness: Harness, table: Table) -> None:
+    received: list[float] = []
+
+    def on_invoke(kind: str, *_: Any) -> None:
+        if kind == "invoke":
+            received.append(time.monotonic())
+
+    poller = harness.poller("window.tfvars", listener=on_invoke)
+    runner = threading.Thread(target=poller.run, daemon=True)
+    runner.start()
+    try:
+        assert poller.wait_until_reading()
+        written = time.monotonic()
+        table.put("a")
+        time.sleep(0.5)
+        table.put("b")
+        deadline = time.monotonic() + 20
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        poller.stop()
+        runner.join()
+
+    assert harness.batches() == [["a", "b"]]
+    waited = received[0] - written
+    assert 1.5 <= waited < 5.0

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tooling_support import RunTerraform
 
 from devtools import tf_checks
 from devtools.aws_provider_standin import LOG_FILE_ENV, SCHEMA_FILE_ENV
-
-RunTerraform = Callable[..., subprocess.CompletedProcess[str]]
-
-REQUIRED_PROVIDERS = """\
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
-    }
-  }
-}
-"""
 
 
 @pytest.fixture(scope="session")
@@ -59,10 +45,3 @@ def terraform(standin_installed: None, plugin_log: Path) -> RunTerraform:
         )
 
     return run
-
-
-def write_config(directory: Path, body: str) -> Path:
-    """A root module with the aws provider requirement plus ``body``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "main.tf").write_text(REQUIRED_PROVIDERS + body, encoding="utf-8")
-    return directory

@@ -7,8 +7,9 @@ import os
 import re
 from pathlib import Path
 
-from conftest import RunTerraform, write_config
+from tooling_support import RunTerraform, write_config
 
+from devtools import aws_schema_extract
 from devtools.aws_provider_standin.readonly import READ_ONLY_SUMMARY
 
 QUEUE = """
@@ -180,3 +181,14 @@ def test_every_plugin_process_is_shut_down_and_exits(
         except ProcessLookupError:
             continue
         raise AssertionError(f"plugin process {pid} is still running")
+
+
+def test_terraform_sees_exactly_the_extracted_schema(terraform: RunTerraform, tmp_path: Path) -> None:
+    # Round trip JSON -> protobuf (stand-in) -> JSON (terraform): nothing lost or changed.
+    directory = write_config(tmp_path / "schema", QUEUE)
+    assert terraform(["init", "-backend=false", "-input=false"], directory).returncode == 0
+    result = terraform(["providers", "schema", "-json"], directory)
+    assert result.returncode == 0, result.stderr
+    served = json.loads(result.stdout)["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+    extracted = json.loads(aws_schema_extract.OUTPUT_FILE.read_text(encoding="utf-8"))
+    assert served == extracted["provider_schemas"]["registry.terraform.io/hashicorp/aws"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write_config
+from tooling_support import write_config
 
 from devtools import tf_checks
 
