@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, Harness, Table
+from pipeline_support import FIXTURES, Harness, Table
 
 from pipeline.on_failure import Condition
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
-from conftest import Harness
+from pipeline_support import Harness
 
 from pipeline.checkpoints import CheckpointStore
 from pipeline.poller import Poller
