@@ -410,3 +410,14 @@ run "filter_with_empty_event_names" {
   }
   expect_failures = [var.filters]
 }
+
+run "number_condition_with_a_non_number" {
+  command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
+  variables {
+    filters = [{ new_image = { age = { type = "N", equals = ["forty-two"] } } }]
+  }
+  expect_failures = [var.filters]
+}

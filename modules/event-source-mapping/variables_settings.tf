@@ -130,6 +130,15 @@ variable "filters" {
   validation {
     condition = alltrue(flatten([for f in var.filters : [
       for section in [f.new_image, f.old_image, f.keys] : [
+        for c in values(section) : c.type != "N" || alltrue([for v in concat(coalesce(c.equals, []), coalesce(c.anything_but, [])) : can(tonumber(v))])
+      ]
+    ]]))
+    error_message = "An N condition takes numbers written as strings, e.g. equals = [\"42\"]. Stream records carry numbers as text, so the match is textual: write the number as DynamoDB returns it (\"42\", not \"42.0\")."
+  }
+
+  validation {
+    condition = alltrue(flatten([for f in var.filters : [
+      for section in [f.new_image, f.old_image, f.keys] : [
         for c in values(section) : c.type != "BOOL" || c.exists != null || (c.anything_but == null && alltrue([for v in coalesce(c.equals, []) : contains(["true", "false"], v)]))
       ]
     ]]))
