@@ -43,7 +43,7 @@ variable "stream_arn" {
   default     = null
 
   validation {
-    condition     = var.stream_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/stream/.+$", coalesce(var.stream_arn, "x")))
+    condition     = var.stream_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/stream/.+$", var.stream_arn))
     error_message = "stream_arn must be a DynamoDB stream ARN: arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label> (the table ARN alone is not an event source)."
   }
 }
@@ -54,7 +54,7 @@ variable "stream_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.stream_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.stream_kms_key_arn, "x")))
+    condition     = var.stream_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.stream_kms_key_arn))
     error_message = "stream_kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -65,7 +65,7 @@ variable "table_name" {
   default     = null
 
   validation {
-    condition     = var.table_name == null || can(regex("^[a-zA-Z0-9_.-]{3,255}$", coalesce(var.table_name, "xxx")))
+    condition     = var.table_name == null || can(regex("^[a-zA-Z0-9_.-]{3,255}$", var.table_name))
     error_message = "table_name must be null or a DynamoDB table name: 3-255 characters of letters, digits, _ . -"
   }
 }
@@ -100,7 +100,7 @@ variable "range_key" {
   default     = null
 
   validation {
-    condition     = var.range_key == null || (length(coalesce(var.range_key, "x")) > 0 && length(coalesce(var.range_key, "x")) <= 255)
+    condition     = var.range_key == null || try(length(var.range_key) > 0 && length(var.range_key) <= 255, false)
     error_message = "range_key must be null or 1-255 characters."
   }
 }
@@ -164,7 +164,7 @@ variable "table_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.table_kms_key_arn, "x")))
+    condition     = var.table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.table_kms_key_arn))
     error_message = "table_kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -175,7 +175,7 @@ variable "ttl_attribute_name" {
   default     = null
 
   validation {
-    condition     = var.ttl_attribute_name == null || length(coalesce(var.ttl_attribute_name, "x")) > 0
+    condition     = var.ttl_attribute_name == null || try(length(var.ttl_attribute_name) > 0, false)
     error_message = "ttl_attribute_name must be null or a non-empty attribute name."
   }
 }
@@ -216,12 +216,12 @@ variable "failure_queue_arn" {
   default     = null
 
   validation {
-    condition     = var.failure_queue_arn == null || !endswith(coalesce(var.failure_queue_arn, "x"), ".fifo")
+    condition     = var.failure_queue_arn == null || !try(endswith(var.failure_queue_arn, ".fifo"), false)
     error_message = "failure_queue_arn is a FIFO queue (.fifo); Lambda only sends on-failure records to standard queues. Use a standard queue, or create_failure_queue = true."
   }
 
   validation {
-    condition     = var.failure_queue_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", coalesce(var.failure_queue_arn, "x")))
+    condition     = var.failure_queue_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", var.failure_queue_arn))
     error_message = "failure_queue_arn must be an SQS queue ARN: arn:aws:sqs:<region>:<account>:<name>."
   }
 }
@@ -232,7 +232,7 @@ variable "failure_queue_name" {
   default     = null
 
   validation {
-    condition     = var.failure_queue_name == null || can(regex("^[A-Za-z0-9_-]{1,80}$", coalesce(var.failure_queue_name, "x")))
+    condition     = var.failure_queue_name == null || can(regex("^[A-Za-z0-9_-]{1,80}$", var.failure_queue_name))
     error_message = "failure_queue_name must be null or 1-80 characters of letters, digits, - and _ (no .fifo: the destination must be a standard queue)."
   }
 }
@@ -243,7 +243,7 @@ variable "failure_queue_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.failure_queue_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.failure_queue_kms_key_arn, "x")))
+    condition     = var.failure_queue_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.failure_queue_kms_key_arn))
     error_message = "failure_queue_kms_key_arn must be null or a KMS key ARN (the role's KMS grant needs the key ARN, not an alias)."
   }
 }
@@ -296,7 +296,7 @@ variable "notification_topic_name" {
   default     = null
 
   validation {
-    condition     = var.notification_topic_name == null || can(regex("^[A-Za-z0-9_-]{1,256}$", coalesce(var.notification_topic_name, "x")))
+    condition     = var.notification_topic_name == null || can(regex("^[A-Za-z0-9_-]{1,256}$", var.notification_topic_name))
     error_message = "notification_topic_name must be null or 1-256 characters of letters, digits, - and _."
   }
 }
@@ -319,7 +319,7 @@ variable "notification_topic_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.notification_topic_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.notification_topic_kms_key_arn, "x")))
+    condition     = var.notification_topic_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.notification_topic_kms_key_arn))
     error_message = "notification_topic_kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -337,7 +337,7 @@ variable "idempotency_table_arn" {
   default     = null
 
   validation {
-    condition     = var.idempotency_table_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", coalesce(var.idempotency_table_arn, "x")))
+    condition     = var.idempotency_table_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", var.idempotency_table_arn))
     error_message = "idempotency_table_arn must be null or a DynamoDB table ARN: arn:aws:dynamodb:<region>:<account>:table/<name>."
   }
 }
@@ -348,7 +348,7 @@ variable "idempotency_table_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.idempotency_table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.idempotency_table_kms_key_arn, "x")))
+    condition     = var.idempotency_table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.idempotency_table_kms_key_arn))
     error_message = "idempotency_table_kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -363,7 +363,7 @@ variable "function_name" {
   default     = null
 
   validation {
-    condition     = var.function_name == null || can(regex("^[A-Za-z0-9_-]{1,64}$", coalesce(var.function_name, "x")))
+    condition     = var.function_name == null || can(regex("^[A-Za-z0-9_-]{1,64}$", var.function_name))
     error_message = "function_name must be null or 1-64 characters of letters, digits, - and _."
   }
 }
@@ -374,7 +374,7 @@ variable "lambda_filename" {
   default     = null
 
   validation {
-    condition     = var.lambda_filename == null || endswith(coalesce(var.lambda_filename, "x.zip"), ".zip")
+    condition     = var.lambda_filename == null || try(endswith(var.lambda_filename, ".zip"), false)
     error_message = "lambda_filename must be null or the path of a .zip file."
   }
 }
@@ -433,7 +433,7 @@ variable "lambda_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.lambda_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", coalesce(var.lambda_kms_key_arn, "x")))
+    condition     = var.lambda_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.lambda_kms_key_arn))
     error_message = "lambda_kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -444,7 +444,7 @@ variable "code_signing_config_arn" {
   default     = null
 
   validation {
-    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]+$", coalesce(var.code_signing_config_arn, "x")))
+    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]+$", var.code_signing_config_arn))
     error_message = "code_signing_config_arn must be null or a Lambda code signing config ARN (arn:aws:lambda:<region>:<account>:code-signing-config:csc-...)."
   }
 }
@@ -467,7 +467,7 @@ variable "log_kms_key_id" {
   default     = null
 
   validation {
-    condition     = var.log_kms_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", coalesce(var.log_kms_key_id, "x")))
+    condition     = var.log_kms_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.log_kms_key_id))
     error_message = "log_kms_key_id must be null or a KMS key ARN."
   }
 }
@@ -482,7 +482,7 @@ variable "role_name" {
   default     = null
 
   validation {
-    condition     = var.role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.role_name, "x")))
+    condition     = var.role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
     error_message = "role_name must be null or an IAM role name (1-64 characters)."
   }
 }
@@ -505,7 +505,7 @@ variable "role_permissions_boundary" {
   default     = null
 
   validation {
-    condition     = var.role_permissions_boundary == null || can(regex("^arn:aws[a-zA-Z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.role_permissions_boundary, "x")))
+    condition     = var.role_permissions_boundary == null || can(regex("^arn:aws[a-zA-Z-]*:iam::([0-9]{12}|aws):policy/.+$", var.role_permissions_boundary))
     error_message = "role_permissions_boundary must be null or an IAM policy ARN."
   }
 }
@@ -573,22 +573,7 @@ variable "stream_view_type" {
 }
 
 variable "filters" {
-  description = <<-EOT
-    Conditions on the stream record, written in plain terms and rendered into DynamoDB-typed filter patterns.
-    Each list element becomes one pattern; the function is invoked for a record matching ANY pattern (OR),
-    and within one element ALL attribute conditions must hold (AND). Every pattern also carries the eventName
-    condition: the element's own `event_names` (a subset of var.event_names) or var.event_names.
-    `new_image`, `old_image` and `keys` map an attribute name to exactly one condition:
-      type               - DynamoDB type of the attribute: S, N, B or BOOL (the pattern matches inside that type)
-      equals             - list of values, any of which matches ("true"/"false" for BOOL)
-      anything_but       - list of values none of which may match (S, N, B)
-      prefix, suffix     - string starts/ends with (S only)
-      equals_ignore_case - case-insensitive equality (S only)
-      exists             - true: the attribute is present with that type; false: it is absent
-    N values are strings in stream records, so `equals = ["42"]` matches 42 written as "42" only, and numeric
-    ranges are not offered: AWS never matches them against DynamoDB numbers.
-    Empty list: one pattern on eventName alone (or none if raw_filter_patterns are given).
-  EOT
+  description = "Conditions on stream records in plain terms, rendered into DynamoDB-typed filter patterns (see modules/esm-settings/README.md). Each element becomes one pattern and a record is delivered when it matches any of them; inside one element every condition must hold. Each pattern also carries the eventName condition: the element's event_names (a subset of event_names) or event_names. new_image, old_image and keys map an attribute name to one condition: its DynamoDB type (S, N, B, BOOL) and exactly one of equals (list; \"true\"/\"false\" for BOOL), anything_but (list), prefix, suffix, equals_ignore_case (S only) or exists (true: present with that type; false: absent). N values are text in stream records, so they match as written (\"42\"); numeric ranges are not offered because AWS never matches them against DynamoDB numbers. Empty: a single eventName-only pattern (none when raw_filter_patterns are given)."
   type = list(object({
     event_names = optional(list(string))
     new_image = optional(map(object({
@@ -848,7 +833,7 @@ variable "notification_topic_arn" {
   default     = null
 
   validation {
-    condition     = var.notification_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.notification_topic_arn, "x")))
+    condition     = var.notification_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.notification_topic_arn))
     error_message = "notification_topic_arn must be null or an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)."
   }
 }
@@ -859,7 +844,7 @@ variable "idempotency_table_name" {
   default     = null
 
   validation {
-    condition     = var.idempotency_table_name == null || can(regex("^[a-zA-Z0-9_.-]{3,255}$", coalesce(var.idempotency_table_name, "x")))
+    condition     = var.idempotency_table_name == null || can(regex("^[a-zA-Z0-9_.-]{3,255}$", var.idempotency_table_name))
     error_message = "idempotency_table_name must be null or a DynamoDB table name (3-255 characters: letters, digits, _ . -)."
   }
 }

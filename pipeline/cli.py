@@ -165,7 +165,7 @@ def _run_command(args: argparse.Namespace) -> int:
     if args.embedded:
         use_fake_credentials()
         with MotoServer() as server:
-            resources = create_resources(server.endpoint_url)
+            resources = create_resources(server.endpoint_url, hash_key="user_id")
             print(f"embedded moto server: {server.endpoint_url}")
             print(f"  table {resources.table_name}, stream {resources.stream_arn}")
             print(f"  failure queue {resources.queue_url}")
@@ -173,6 +173,8 @@ def _run_command(args: argparse.Namespace) -> int:
             args.endpoint_url = server.endpoint_url
             if not args.destination_arn:
                 args.destination_arn = resources.queue_arn
+            # The handler publishes to the local topic, as in the demo.
+            args.handler_variables = {"notification_topic_arn": resources.topic_arn}
             return _run_stream(args)
     return _run_stream(args)
 
@@ -180,7 +182,7 @@ def _run_command(args: argparse.Namespace) -> int:
 def _run_stream(args: argparse.Namespace) -> int:
     if not args.zip.is_file():
         raise PipelineError(f"handler zip not found: {args.zip} (run `make package` to build it)")
-    settings = load_settings(args)
+    settings = load_settings(args, getattr(args, "handler_variables", None))
     for note in settings.esm.not_emulated():
         print(f"note: {note}", file=sys.stderr)
     region: str = args.region or (
@@ -227,12 +229,29 @@ def _run_stream(args: argparse.Namespace) -> int:
         destination=destination,
         checkpoints=CheckpointStore(args.state_file, args.stream_arn),
         poll_interval=args.poll_interval,
+        listener=_report_events,
     )
     print(f"polling {args.stream_arn} (Ctrl-C to stop)", file=sys.stderr)
     with stop_on_signals(poller.stop_event):
         counters = poller.run(until_drained=args.until_drained)
     print(json.dumps({"counters": counters.as_dict(), "checkpoints": poller.checkpoint_snapshot()}, indent=2))
     return 0
+
+
+def _report_events(kind: str, shard_id: str, entries: list[Any], detail: Any) -> None:
+    """What a long-running ``run`` tells the operator as it happens."""
+    if kind == "parked":
+        first, last = entries[0].sequence_number, entries[-1].sequence_number
+        print(
+            f"parked {len(entries)} record(s) of {shard_id} ({first}..{last}) on the failure destination",
+            file=sys.stderr,
+        )
+    elif kind == "trimmed":
+        print(
+            f"warning: {shard_id}: records after checkpoint {detail} are past the stream's retention; "
+            "reading restarted at the trim horizon",
+            file=sys.stderr,
+        )
 
 
 def _demo_command(args: argparse.Namespace) -> int:

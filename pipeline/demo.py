@@ -315,9 +315,13 @@ def run_demo(args: argparse.Namespace) -> int:
             for number, step in enumerate(WORKLOAD, start=1):
                 if not args.quiet:
                     print(f"  step {number}: {step.title}")
+                filtered_before = poller.counters.as_dict()["records_filtered_out"]
                 step.write(dynamodb, TABLE)
                 written = len(_stream_records(streams, resources.stream_arn, resources.region))
                 _wait_until_drained(poller, written, time.monotonic() + STEP_TIMEOUT_SECONDS)
+                filtered = poller.counters.as_dict()["records_filtered_out"] - filtered_before
+                if filtered and not args.quiet:
+                    print(f"    {filtered} record{'s' if filtered != 1 else ''} filtered out (never invoked)")
         finally:
             poller.stop()
             runner.join()

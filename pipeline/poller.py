@@ -96,6 +96,7 @@ class Counters:
     timeouts: int = 0
     crashes: int = 0
     on_failure_messages: int = 0
+    trim_restarts: int = 0  # a checkpoint was past the retention; reading restarted at the trim horizon
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, **deltas: int) -> None:
@@ -167,6 +168,10 @@ class ShardProcessor:
     def _read_page(self) -> int:
         page = self.reader.read(GET_RECORDS_LIMIT)
         poller = self.poller
+        if page.trimmed:
+            # The checkpoint was older than the stream's retention: those records are gone.
+            poller.counters.add(trim_restarts=1)
+            poller.notify("trimmed", self.shard.shard_id, [], self.last_read)
         filtered = 0
         for raw in page.records:
             record = to_lambda_record(raw, poller.stream_arn, poller.region)
@@ -235,7 +240,7 @@ class ShardProcessor:
         window = settings.maximum_batching_window_in_seconds
         if window <= 0 or self.reader.ended or self._matched_pending() >= settings.batch_size:
             return 0.0
-        now = self.poller.clock()
+        now = time.monotonic()  # a duration: immune to the injectable wall clock used for record ages
         if self._window_started is None:
             self._window_started = now
         return window - (now - self._window_started)
@@ -300,10 +305,11 @@ class ShardProcessor:
             )
             return [_Batch(rest, batch.end_sequence_number, batch.attempts)] if rest else []
         if batch.attempts > 0:
-            poller.counters.add(retries=1)
+            # A short exponential backoff, as Lambda does between retries of a stream batch.
             poller.stop_event.wait(min(1.0, poller.retry_base_delay * 2 ** (batch.attempts - 1)))
             if poller.stop_event.is_set():
                 return [batch]
+            poller.counters.add(retries=1)
         first_delivery = [entry for entry in batch.entries if not entry.delivered]
         for entry in first_delivery:
             entry.delivered = True

@@ -421,3 +421,15 @@ run "number_condition_with_a_non_number" {
   }
   expect_failures = [var.filters]
 }
+
+run "duplicate_patterns" {
+  command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
+  variables {
+    filters             = [{ keys = { id = { type = "S", equals = ["a"] } } }]
+    raw_filter_patterns = ["{\"dynamodb\":{\"Keys\":{\"id\":{\"S\":[\"a\"]}}},\"eventName\":[\"INSERT\"]}"]
+  }
+  expect_failures = [output.mapping]
+}

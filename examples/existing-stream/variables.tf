@@ -14,7 +14,7 @@ variable "lambda_filename" {
   default     = null
 
   validation {
-    condition     = var.lambda_filename == null || endswith(coalesce(var.lambda_filename, "x.zip"), ".zip")
+    condition     = var.lambda_filename == null || try(endswith(var.lambda_filename, ".zip"), false)
     error_message = "lambda_filename must be null or the path of a .zip file."
   }
 }

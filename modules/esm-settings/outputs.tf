@@ -22,6 +22,11 @@ output "mapping" {
   }
 
   precondition {
+    condition     = length(distinct(local.filter_patterns)) == length(local.filter_patterns)
+    error_message = "Two filter patterns are identical (filters and raw_filter_patterns render the same JSON); the mapping keeps a set of patterns, so remove the duplicate."
+  }
+
+  precondition {
     condition     = length(local.oversized_patterns) == 0
     error_message = "A rendered filter pattern is longer than 4096 characters, Lambda's limit per pattern: shorten its value lists or split it into several filters. Offending pattern starts: ${substr(join(" | ", local.oversized_patterns), 0, 200)}"
   }

@@ -28,22 +28,7 @@ variable "stream_view_type" {
 }
 
 variable "filters" {
-  description = <<-EOT
-    Conditions on the stream record, written in plain terms and rendered into DynamoDB-typed filter patterns.
-    Each list element becomes one pattern; the function is invoked for a record matching ANY pattern (OR),
-    and within one element ALL attribute conditions must hold (AND). Every pattern also carries the eventName
-    condition: the element's own `event_names` (a subset of var.event_names) or var.event_names.
-    `new_image`, `old_image` and `keys` map an attribute name to exactly one condition:
-      type               - DynamoDB type of the attribute: S, N, B or BOOL (the pattern matches inside that type)
-      equals             - list of values, any of which matches ("true"/"false" for BOOL)
-      anything_but       - list of values none of which may match (S, N, B)
-      prefix, suffix     - string starts/ends with (S only)
-      equals_ignore_case - case-insensitive equality (S only)
-      exists             - true: the attribute is present with that type; false: it is absent
-    N values are strings in stream records, so `equals = ["42"]` matches 42 written as "42" only, and numeric
-    ranges are not offered: AWS never matches them against DynamoDB numbers.
-    Empty list: one pattern on eventName alone (or none if raw_filter_patterns are given).
-  EOT
+  description = "Conditions on stream records in plain terms, rendered into DynamoDB-typed filter patterns (see modules/esm-settings/README.md). Each element becomes one pattern and a record is delivered when it matches any of them; inside one element every condition must hold. Each pattern also carries the eventName condition: the element's event_names (a subset of event_names) or event_names. new_image, old_image and keys map an attribute name to one condition: its DynamoDB type (S, N, B, BOOL) and exactly one of equals (list; \"true\"/\"false\" for BOOL), anything_but (list), prefix, suffix, equals_ignore_case (S only) or exists (true: present with that type; false: absent). N values are text in stream records, so they match as written (\"42\"); numeric ranges are not offered because AWS never matches them against DynamoDB numbers. Empty: a single eventName-only pattern (none when raw_filter_patterns are given)."
   type = list(object({
     event_names = optional(list(string))
     new_image = optional(map(object({

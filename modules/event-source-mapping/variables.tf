@@ -11,7 +11,7 @@ variable "function_name" {
   default     = null
 
   validation {
-    condition     = var.function_name == null || can(regex("^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$", coalesce(var.function_name, "x")))
+    condition     = var.function_name == null || can(regex("^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$", var.function_name))
     error_message = "function_name must be null, a function name or a function ARN."
   }
 }
@@ -22,7 +22,7 @@ variable "event_source_arn" {
   default     = null
 
   validation {
-    condition     = var.event_source_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/stream/.+$", coalesce(var.event_source_arn, "x")))
+    condition     = var.event_source_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/stream/.+$", var.event_source_arn))
     error_message = "event_source_arn must be a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>); a table ARN without /stream/ is not an event source."
   }
 }
@@ -40,12 +40,12 @@ variable "on_failure_destination_arn" {
   default     = null
 
   validation {
-    condition     = var.on_failure_destination_arn == null || !endswith(coalesce(var.on_failure_destination_arn, "x"), ".fifo")
+    condition     = var.on_failure_destination_arn == null || !try(endswith(var.on_failure_destination_arn, ".fifo"), false)
     error_message = "on_failure_destination_arn is a FIFO queue or topic (.fifo); Lambda only sends on-failure records to standard queues and topics. Use a standard SQS queue."
   }
 
   validation {
-    condition     = var.on_failure_destination_arn == null || can(regex("^arn:aws[a-zA-Z-]*:(sqs|sns|s3):", coalesce(var.on_failure_destination_arn, "x")))
+    condition     = var.on_failure_destination_arn == null || can(regex("^arn:aws[a-zA-Z-]*:(sqs|sns|s3):", var.on_failure_destination_arn))
     error_message = "on_failure_destination_arn must be an SQS queue, SNS topic or S3 bucket ARN."
   }
 }
@@ -56,7 +56,7 @@ variable "kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.kms_key_arn, "x")))
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
     error_message = "kms_key_arn must be null or a KMS key ARN."
   }
 }

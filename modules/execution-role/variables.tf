@@ -33,7 +33,7 @@ variable "permissions_boundary" {
   default     = null
 
   validation {
-    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-zA-Z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.permissions_boundary, "x")))
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-zA-Z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary))
     error_message = "permissions_boundary must be null or an IAM policy ARN."
   }
 }
@@ -44,7 +44,7 @@ variable "stream_arn" {
   default     = null
 
   validation {
-    condition     = var.stream_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/stream/.+$", coalesce(var.stream_arn, "x")))
+    condition     = var.stream_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+/stream/.+$", var.stream_arn))
     error_message = "stream_arn must be a DynamoDB stream ARN: arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>."
   }
 }
@@ -55,7 +55,7 @@ variable "stream_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.stream_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.stream_kms_key_arn, "x")))
+    condition     = var.stream_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.stream_kms_key_arn))
     error_message = "stream_kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -66,7 +66,7 @@ variable "log_group_arn" {
   default     = null
 
   validation {
-    condition     = var.log_group_arn == null || can(regex("^arn:aws[a-zA-Z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^*]+$", coalesce(var.log_group_arn, "x")))
+    condition     = var.log_group_arn == null || can(regex("^arn:aws[a-zA-Z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^*]+$", var.log_group_arn))
     error_message = "log_group_arn must be a CloudWatch Logs log group ARN without a wildcard: arn:aws:logs:<region>:<account>:log-group:<name>."
   }
 }
@@ -84,7 +84,7 @@ variable "failure_queue_arn" {
   default     = null
 
   validation {
-    condition     = var.failure_queue_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", coalesce(var.failure_queue_arn, "x")))
+    condition     = var.failure_queue_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", var.failure_queue_arn))
     error_message = "failure_queue_arn must be null or a standard SQS queue ARN (not .fifo)."
   }
 }
@@ -95,7 +95,7 @@ variable "failure_queue_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.failure_queue_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.failure_queue_kms_key_arn, "x")))
+    condition     = var.failure_queue_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.failure_queue_kms_key_arn))
     error_message = "failure_queue_kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -113,7 +113,7 @@ variable "notification_topic_arn" {
   default     = null
 
   validation {
-    condition     = var.notification_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.notification_topic_arn, "x")))
+    condition     = var.notification_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.notification_topic_arn))
     error_message = "notification_topic_arn must be null or an SNS topic ARN."
   }
 }
@@ -124,7 +124,7 @@ variable "notification_topic_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.notification_topic_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.notification_topic_kms_key_arn, "x")))
+    condition     = var.notification_topic_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.notification_topic_kms_key_arn))
     error_message = "notification_topic_kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -142,7 +142,7 @@ variable "idempotency_table_arn" {
   default     = null
 
   validation {
-    condition     = var.idempotency_table_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", coalesce(var.idempotency_table_arn, "x")))
+    condition     = var.idempotency_table_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", var.idempotency_table_arn))
     error_message = "idempotency_table_arn must be null or a DynamoDB table ARN."
   }
 }
@@ -153,7 +153,7 @@ variable "idempotency_table_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.idempotency_table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.idempotency_table_kms_key_arn, "x")))
+    condition     = var.idempotency_table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.idempotency_table_kms_key_arn))
     error_message = "idempotency_table_kms_key_arn must be null or a KMS key ARN."
   }
 }

@@ -45,7 +45,7 @@ variable "kms_master_key_id" {
   default     = null
 
   validation {
-    condition     = var.kms_master_key_id == null || length(coalesce(var.kms_master_key_id, "x")) > 0
+    condition     = var.kms_master_key_id == null || try(length(var.kms_master_key_id) > 0, false)
     error_message = "kms_master_key_id must be null or a KMS key ID, ARN or alias."
   }
 }

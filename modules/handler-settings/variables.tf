@@ -39,7 +39,7 @@ variable "notification_topic_arn" {
   default     = null
 
   validation {
-    condition     = var.notification_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.notification_topic_arn, "x")))
+    condition     = var.notification_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.notification_topic_arn))
     error_message = "notification_topic_arn must be null or an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)."
   }
 }
@@ -50,7 +50,7 @@ variable "idempotency_table_name" {
   default     = null
 
   validation {
-    condition     = var.idempotency_table_name == null || can(regex("^[a-zA-Z0-9_.-]{3,255}$", coalesce(var.idempotency_table_name, "x")))
+    condition     = var.idempotency_table_name == null || can(regex("^[a-zA-Z0-9_.-]{3,255}$", var.idempotency_table_name))
     error_message = "idempotency_table_name must be null or a DynamoDB table name (3-255 characters: letters, digits, _ . -)."
   }
 }

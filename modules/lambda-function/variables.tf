@@ -33,7 +33,7 @@ variable "role_arn" {
   default     = null
 
   validation {
-    condition     = var.role_arn == null || can(regex("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.+$", coalesce(var.role_arn, "x")))
+    condition     = var.role_arn == null || can(regex("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.+$", var.role_arn))
     error_message = "role_arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
   }
 }
@@ -44,7 +44,7 @@ variable "filename" {
   default     = null
 
   validation {
-    condition     = var.filename == null || endswith(coalesce(var.filename, "x.zip"), ".zip")
+    condition     = var.filename == null || try(endswith(var.filename, ".zip"), false)
     error_message = "filename must be null or the path of a .zip file."
   }
 }
@@ -115,7 +115,7 @@ variable "kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.kms_key_arn, "x")))
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
     error_message = "kms_key_arn must be null or a KMS key ARN."
   }
 }
@@ -126,7 +126,7 @@ variable "code_signing_config_arn" {
   default     = null
 
   validation {
-    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]+$", coalesce(var.code_signing_config_arn, "x")))
+    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]+$", var.code_signing_config_arn))
     error_message = "code_signing_config_arn must be null or a Lambda code signing config ARN (arn:aws:lambda:<region>:<account>:code-signing-config:csc-...)."
   }
 }
@@ -161,7 +161,7 @@ variable "log_kms_key_id" {
   default     = null
 
   validation {
-    condition     = var.log_kms_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", coalesce(var.log_kms_key_id, "x")))
+    condition     = var.log_kms_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.log_kms_key_id))
     error_message = "log_kms_key_id must be null or a KMS key ARN."
   }
 }

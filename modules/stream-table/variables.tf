@@ -45,7 +45,7 @@ variable "range_key" {
   default     = null
 
   validation {
-    condition     = var.range_key == null || (length(coalesce(var.range_key, "x")) > 0 && length(coalesce(var.range_key, "x")) <= 255)
+    condition     = var.range_key == null || try(length(var.range_key) > 0 && length(var.range_key) <= 255, false)
     error_message = "range_key must be null or 1-255 characters."
   }
 }
@@ -121,7 +121,7 @@ variable "kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.kms_key_arn, "x")))
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
     error_message = "kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
   }
 }
@@ -132,7 +132,7 @@ variable "ttl_attribute_name" {
   default     = null
 
   validation {
-    condition     = var.ttl_attribute_name == null || length(coalesce(var.ttl_attribute_name, "x")) > 0
+    condition     = var.ttl_attribute_name == null || try(length(var.ttl_attribute_name) > 0, false)
     error_message = "ttl_attribute_name must be null or a non-empty attribute name."
   }
 }

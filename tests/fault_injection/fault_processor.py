@@ -62,7 +62,7 @@ def _poison_fixed() -> bool:
     return "Item" in item
 
 
-def process_record(record: Any, context: Any) -> None:  # noqa: ARG001 - the extension point's signature
+def process_record(record: Any, context: Any) -> None:
     """Apply the record's fault, then write its side effect."""
     sequence_number = record.sequence_number
     image = record.new_image or {}

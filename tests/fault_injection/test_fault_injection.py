@@ -98,7 +98,8 @@ def plan_workload(rng: random.Random) -> list[Write]:
     faults[inserts[int(len(inserts) * 0.4) + 13]] = "crash"
     faults[inserts[int(len(inserts) * 0.6) + 12]] = "hang"
     return [
-        Write(write.kind, write.item_id, faults.get(index, ""), write.version) for index, write in enumerate(writes)
+        Write(write.kind, write.item_id, faults.get(index, ""), write.version)
+        for index, write in enumerate(writes)
     ]
 
 
@@ -205,7 +206,9 @@ def create_tables(endpoint: str) -> Tables:
     profiles = table(f"fi-profiles-{suffix}", "id", stream=True)
     sqs = client("sqs", endpoint, REGION)
     queue_url = sqs.create_queue(QueueName=f"fi-failures-{suffix}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     names = {name: f"fi-{name}-{suffix}" for name in ("idempotency", "effects", "control")}
     table(names["idempotency"], "id")
     table(names["effects"], "seq")
@@ -262,6 +265,7 @@ class Observer:
 
     invocations: list[Invocation] = field(default_factory=list)
     deliveries: Counter[str] = field(default_factory=Counter)
+    function_seconds: float = 0.0
 
     def __call__(self, kind: str, shard_id: str, entries: list[Any], detail: Any) -> None:  # noqa: ARG002
         if kind != "invoke":
@@ -269,6 +273,7 @@ class Observer:
         sequences = [entry.sequence_number for entry in entries]
         self.invocations.append(Invocation(sequences, detail.status))
         self.deliveries.update(sequences)
+        self.function_seconds += detail.duration_ms / 1000
 
 
 def effect_counts(dynamodb: Any, table: str) -> dict[str, int]:
@@ -288,7 +293,9 @@ def queue_messages(sqs: Any, queue_url: str) -> list[OnFailureMessage]:
             break
         found.extend(page["Messages"])
     for message in found:
-        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+        sqs.change_message_visibility(
+            QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+        )
     return [OnFailureMessage.from_body(message["Body"]) for message in found]
 
 
@@ -335,7 +342,7 @@ def test_every_insert_processed_exactly_once_or_parked_then_redriven(
     log = tmp_path / "processor-calls.log"
     settings = load_from_modules(write_tfvars(tmp_path / "fault.tfvars.json", tables, log))
     assert settings.esm.batch_size == BATCH_SIZE
-    assert settings.esm.filter_criteria == {"Filters": [{"Pattern": "{\"eventName\":[\"INSERT\"]}"}]}
+    assert settings.esm.filter_criteria == {"Filters": [{"Pattern": '{"eventName":["INSERT"]}'}]}
     function = FunctionConfig(
         zip_path=function_zip,
         environment=settings.function.environment,
@@ -427,7 +434,10 @@ def test_every_insert_processed_exactly_once_or_parked_then_redriven(
         ("filtered (never invoked)", counters.records_filtered_out),
         ("processed (effect once, before redrive)", sum(1 for seq in fault_of if effects.get(seq) == 1)),
         ("retried (batch retries)", counters.retries),
-        ("  transient records / crashes / timeouts", f"{len(transient)} / {counters.crashes} / {counters.timeouts}"),
+        (
+            "  transient records / crashes / timeouts",
+            f"{len(transient)} / {counters.crashes} / {counters.timeouts}",
+        ),
         ("  bisects / records delivered 2+ times", f"{counters.bisects} / {len(delivered_twice)}"),
         ("parked (records in on-failure ranges)", counters.records_parked),
         ("  messages / poison records", f"{len(parked)} / {len(poison)}"),
@@ -441,6 +451,7 @@ def test_every_insert_processed_exactly_once_or_parked_then_redriven(
         print(f"  {label:<{width}}  {value:>13}")
     print(
         f"  timings: write {written_at - started:.1f} s, pipeline {drained_at - written_at:.1f} s, "
-        f"total {time.monotonic() - started:.1f} s"
+        f"total {time.monotonic() - started:.1f} s; {len(observer.invocations)} invocations took "
+        f"{observer.function_seconds:.1f} s"
     )
     assert lost == 0

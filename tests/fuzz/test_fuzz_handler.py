@@ -88,7 +88,7 @@ images = st.dictionaries(names, attribute_values, max_size=4)
 # Junk: each of these fails deserialization wherever it sits in an image
 # --------------------------------------------------------------------------------------------------
 
-junk_values = st.sampled_from(
+junk_values: st.SearchStrategy[Any] = st.sampled_from(
     [
         {},
         {"X": "1"},
