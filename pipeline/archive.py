@@ -35,11 +35,16 @@ __all__ = [
     "ARCHIVE_VERSION",
     "ArchiveEntry",
     "ArchiveError",
+    "ArchiveIndex",
     "ArchiveWriter",
     "FileArchive",
+    "FileArchiveIndex",
     "S3Archive",
+    "S3ArchiveIndex",
     "open_archive",
+    "open_archive_index",
     "read_archive_file",
+    "s3_key",
 ]
 
 ARCHIVE_VERSION: Final = 1
@@ -67,6 +72,17 @@ class ArchiveEntry:
             "failure": dict(self.failure),
             "records": [dict(record) for record in self.records],
         }
+
+    def coordinates(self) -> tuple[str, str, str]:
+        """(shardId, startSequenceNumber, endSequenceNumber) of the failed batch."""
+        info = self.failure.get("DDBStreamBatchInfo", {})
+        if not isinstance(info, Mapping):
+            info = {}
+        return (
+            str(info.get("shardId", "unknown-shard")),
+            str(info.get("startSequenceNumber", "unknown")),
+            str(info.get("endSequenceNumber", "unknown")),
+        )
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> ArchiveEntry:
@@ -138,11 +154,8 @@ class S3Archive:
 
     def key_for(self, entry: ArchiveEntry) -> str:
         """``<prefix>/<shardId>/<start>-<end>.jsonl``: stable for the same failure."""
-        info = entry.failure.get("DDBStreamBatchInfo", {})
-        shard = str(info.get("shardId", "unknown-shard"))
-        name = f"{info.get('startSequenceNumber', 'unknown')}-{info.get('endSequenceNumber', 'unknown')}"
-        parts = [part for part in (self._prefix, shard, f"{name}.jsonl") if part]
-        return "/".join(parts)
+        shard, start, end = entry.coordinates()
+        return s3_key(self._prefix, shard, start, end)
 
     def write(self, entry: ArchiveEntry) -> str:
         key = self.key_for(entry)
@@ -160,6 +173,12 @@ class S3Archive:
 
     def describe(self) -> str:
         return f"s3://{self._bucket}/{self._prefix}" if self._prefix else f"s3://{self._bucket}"
+
+
+def s3_key(prefix: str, shard_id: str, start: str, end: str) -> str:
+    """The object key of one failure's archive entry under ``prefix``."""
+    parts = [part for part in (prefix.strip("/"), shard_id, f"{start}-{end}.jsonl") if part]
+    return "/".join(parts)
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
@@ -200,3 +219,72 @@ def read_archive_file(path: Path) -> Iterator[ArchiveEntry]:
                 yield ArchiveEntry.from_json(document)
     except OSError as exc:
         raise ArchiveError(f"cannot read archive file {path}: {exc}") from exc
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading records back, once the stream no longer has them
+# --------------------------------------------------------------------------------------------------
+
+
+class ArchiveIndex(Protocol):
+    """Finds the archived records of a failed batch by its coordinates."""
+
+    def find(self, shard_id: str, start: str, end: str) -> ArchiveEntry | None:
+        """The entry archived for that batch, or None."""
+        ...
+
+    def describe(self) -> str:
+        """The archive, for reports."""
+        ...
+
+
+class FileArchiveIndex:
+    """All entries of a JSON-lines archive, by batch coordinates (the latest entry wins)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._entries = {entry.coordinates(): entry for entry in read_archive_file(path)}
+
+    def find(self, shard_id: str, start: str, end: str) -> ArchiveEntry | None:
+        return self._entries.get((shard_id, start, end))
+
+    def describe(self) -> str:
+        return str(self._path)
+
+
+class S3ArchiveIndex:
+    """Looks entries up by the same deterministic key :class:`S3Archive` writes them under."""
+
+    def __init__(self, s3_client: Any, bucket: str, prefix: str) -> None:
+        self._s3 = s3_client
+        self._bucket = bucket
+        self._prefix = prefix
+
+    def find(self, shard_id: str, start: str, end: str) -> ArchiveEntry | None:
+        key = s3_key(self._prefix, shard_id, start, end)
+        try:
+            body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        except ClientError as exc:
+            if str(exc.response.get("Error", {}).get("Code")) in {"NoSuchKey", "404"}:
+                return None
+            raise ArchiveError(f"cannot read s3://{self._bucket}/{key}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise ArchiveError(f"cannot read s3://{self._bucket}/{key}: {exc}") from exc
+        try:
+            document = json.loads(body)
+        except json.JSONDecodeError as exc:
+            raise ArchiveError(f"s3://{self._bucket}/{key} is not an archive entry: {exc}") from exc
+        return ArchiveEntry.from_json(document)
+
+    def describe(self) -> str:
+        return f"s3://{self._bucket}/{self._prefix}".rstrip("/")
+
+
+def open_archive_index(source: str, s3_client_factory: Any) -> ArchiveIndex:
+    """An index over a local JSON-lines archive or an ``s3://bucket/prefix`` archive."""
+    if source.startswith("s3://"):
+        bucket, prefix = parse_s3_uri(source)
+        return S3ArchiveIndex(s3_client_factory(), bucket, prefix)
+    if "://" in source:
+        raise ArchiveError(f"unsupported archive '{source}': use a file path or s3://bucket/prefix")
+    return FileArchiveIndex(Path(source))

@@ -142,6 +142,11 @@ class ParkedBatch:
     records: list[dict[str, Any]]
 
 
+def _to_milliseconds(moment: datetime) -> datetime:
+    """The message carries milliseconds; keep the in-memory copy equal to what is sent."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 class ShardProcessor:
     """Reads one shard and drives its batches through the function, in order."""
 
@@ -397,7 +402,7 @@ class ShardProcessor:
             response_context=None
             if condition is Condition.RECORD_AGE_EXCEEDED
             else ResponseContext(function_error=function_error),
-            timestamp=datetime.fromtimestamp(poller.clock(), UTC),
+            timestamp=_to_milliseconds(datetime.fromtimestamp(poller.clock(), UTC)),
             batch_info=info,
         )
         if poller.destination is not None:

@@ -14,8 +14,14 @@ the records. For each message, in this order:
 5. delete the message only when every record succeeded.
 
 A message whose records are past the stream's retention is reported and kept (made visible again)
-or, with ``--archive-queue-url``, moved to that queue - never silently deleted. ``--dry-run``
-reads and reports but invokes, archives, moves and deletes nothing.
+or, with ``--archive-queue-url``, moved to that queue - never silently deleted. With
+``--records-from-archive``, such a batch is taken from an earlier ``--archive`` instead (looked up
+by shard and sequence range), so an archived failure stays redrivable after the 24 hours.
+``--dry-run`` reads and reports but invokes, archives, moves and deletes nothing.
+
+The filters, the function's environment and its timeout come from the same Terraform settings as
+``run`` (``--var-file`` / ``--plan-json``): records the mapping filtered out inside a batch's range
+are not re-run.
 """
 
 from __future__ import annotations
@@ -30,7 +36,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, TextIO
 
-from pipeline.archive import ArchiveEntry, ArchiveError, ArchiveWriter, open_archive, utc_timestamp
+from pipeline.archive import (
+    ArchiveEntry,
+    ArchiveError,
+    ArchiveIndex,
+    ArchiveWriter,
+    open_archive,
+    open_archive_index,
+    utc_timestamp,
+)
 from pipeline.batch_response import Verdict, evaluate_response
 from pipeline.errors import PipelineError
 from pipeline.esm_settings import Settings, load_from_modules, load_from_plan
@@ -203,6 +217,7 @@ class RedriveOptions:
     archive: str | None = None
     archive_only: bool = False
     archive_queue_url: str | None = None
+    records_archive: str | None = None
     max_messages: int | None = None
     max_attempts: int = 1
     wait_seconds: int = 1
@@ -232,6 +247,7 @@ class MessageOutcome:
     invocations: int = 0
     failed: list[str] = field(default_factory=list)
     archived_to: str = ""
+    source: str = "stream"
 
     @property
     def ok(self) -> bool:
@@ -347,6 +363,7 @@ def _handle_message(
     streams: Any,
     invoker: Invoker | None,
     archive: ArchiveWriter | None,
+    archive_index: ArchiveIndex | None,
     options: RedriveOptions,
 ) -> MessageOutcome:
     outcome = MessageOutcome(message.message_id, "failed")
@@ -358,6 +375,7 @@ def _handle_message(
     outcome.shard_id = pointer.shard_id
     outcome.start, outcome.end = pointer.start_sequence_number, pointer.end_sequence_number
     outcome.batch_size = pointer.batch_size
+    from_archive: ArchiveEntry | None = None
     try:
         raw = read_range(
             streams,
@@ -367,13 +385,22 @@ def _handle_message(
             pointer.end_sequence_number,
         ).records
     except RecordsUnavailableError as exc:
-        outcome.status, outcome.detail = "unavailable", f"{exc.reason}: {exc.detail}"
-        if options.archive_queue_url and not options.dry_run:
-            _move_to_archive_queue(sqs, options, message, exc.reason)
-            outcome.status = "moved"
-        return outcome
-    region = region_of(pointer.stream_arn)
-    converted = [to_lambda_record(record, pointer.stream_arn, region) for record in raw]
+        if archive_index is not None:
+            from_archive = archive_index.find(
+                pointer.shard_id, pointer.start_sequence_number, pointer.end_sequence_number
+            )
+        if from_archive is None:
+            outcome.status, outcome.detail = "unavailable", f"{exc.reason}: {exc.detail}"
+            if options.archive_queue_url and not options.dry_run:
+                _move_to_archive_queue(sqs, options, message, exc.reason)
+                outcome.status = "moved"
+            return outcome
+        assert archive_index is not None
+        outcome.source = f"archive {archive_index.describe()} (stream: {exc.reason})"
+        converted = [dict(record) for record in from_archive.records]
+    else:
+        region = region_of(pointer.stream_arn)
+        converted = [to_lambda_record(record, pointer.stream_arn, region) for record in raw]
     records, dropped = options.filters.split(converted)
     outcome.records, outcome.filtered_out = len(records), len(dropped)
     outcome.event_names = _count_names(records)
@@ -385,7 +412,7 @@ def _handle_message(
     if options.dry_run:
         outcome.status = "dry-run"
         return outcome
-    if archive is not None:
+    if archive is not None and from_archive is None:
         entry = ArchiveEntry(message.message_id, pointer.body, records, utc_timestamp())
         outcome.archived_to = archive.write(entry)
     if options.archive_only:
@@ -420,13 +447,22 @@ def redrive_queue(
     archive = None
     if options.archive and not options.dry_run:
         archive = open_archive(options.archive, s3_client_factory or _no_s3)
+    archive_index = None
+    if options.records_archive:
+        archive_index = open_archive_index(options.records_archive, s3_client_factory or _no_s3)
     report = RedriveReport(dry_run=options.dry_run)
     kept: list[_Received] = []
     try:
         for message in _receive_all(sqs, options):
             try:
                 outcome = _handle_message(
-                    message, sqs=sqs, streams=streams, invoker=invoker, archive=archive, options=options
+                    message,
+                    sqs=sqs,
+                    streams=streams,
+                    invoker=invoker,
+                    archive=archive,
+                    archive_index=archive_index,
+                    options=options,
                 )
             except ArchiveError:
                 kept.append(message)
@@ -468,6 +504,8 @@ def format_outcome(outcome: MessageOutcome) -> str:
         parts.append(records + (f": {names}" if names else ""))
     if outcome.invocations:
         parts.append(f"{outcome.invocations} invocation(s)")
+    if outcome.source != "stream":
+        parts.append(f"records from {outcome.source}")
     if outcome.archived_to:
         parts.append(f"archived to {outcome.archived_to}")
     if outcome.detail:
@@ -546,6 +584,11 @@ def add_redrive_command(subparsers: Any) -> None:
     )
     parser.add_argument("--archive-only", action="store_true", help="with --archive: archive, invoke nothing")
     parser.add_argument("--archive-queue-url", help="move messages whose records are past retention here")
+    parser.add_argument(
+        "--records-from-archive",
+        metavar="PATH",
+        help="when the stream no longer has a batch's records, take them from this archive (.jsonl or s3://)",
+    )
     parser.add_argument("--max-messages", type=int, help="stop after this many messages")
     parser.add_argument(
         "--max-attempts",
@@ -599,6 +642,7 @@ def run_redrive_command(args: argparse.Namespace) -> int:
         archive=args.archive,
         archive_only=args.archive_only,
         archive_queue_url=args.archive_queue_url,
+        records_archive=args.records_from_archive,
         max_messages=args.max_messages,
         max_attempts=args.max_attempts,
         wait_seconds=args.wait_seconds,

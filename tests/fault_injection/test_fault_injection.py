@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.archive import read_archive_file
 from pipeline.esm_settings import load_from_modules
 from pipeline.filter_rules import FilterCriteria
 from pipeline.local_aws import MotoServer, client, use_fake_credentials
@@ -311,7 +312,7 @@ def in_range(sequence: str, message: OnFailureMessage) -> bool:
 
 @pytest.mark.slow
 def test_every_insert_processed_exactly_once_or_parked_then_redriven(
-    endpoint: str, function_zip: Path, tmp_path: Path
+    endpoint: str, function_zip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     started = time.monotonic()
     tables = create_tables(endpoint)
@@ -421,6 +422,16 @@ def test_every_insert_processed_exactly_once_or_parked_then_redriven(
         )
     assert report.ok
     assert [outcome.status for outcome in report.outcomes] == ["redriven"] * len(parked)
+    # The archive kept every parked batch's records before they were re-run.
+    archived = list(read_archive_file(tmp_path / "redrive-archive.jsonl"))
+    archived_sequences = sorted(
+        (record["dynamodb"]["SequenceNumber"] for entry in archived for record in entry.records), key=seq_key
+    )
+    assert len(archived) == len(parked)
+    assert archived_sequences == sorted(
+        (seq for seq in fault_of if any(in_range(seq, message) for message in parked)), key=seq_key
+    )
+    assert len(archived_sequences) == counters.records_parked
     assert queue_messages(sqs, tables.queue_url) == []
     final = effect_counts(dynamodb, tables.effects)
     assert final == dict.fromkeys(fault_of, 1)
@@ -446,12 +457,12 @@ def test_every_insert_processed_exactly_once_or_parked_then_redriven(
         ("lost", lost),
     ]
     width = max(len(label) for label, _ in rows)
-    print("\nfault-injection accounting")
-    for label, value in rows:
-        print(f"  {label:<{width}}  {value:>13}")
-    print(
+    table = ["", "fault-injection accounting"] + [f"  {label:<{width}}  {value:>13}" for label, value in rows]
+    table.append(
         f"  timings: write {written_at - started:.1f} s, pipeline {drained_at - written_at:.1f} s, "
         f"total {time.monotonic() - started:.1f} s; {len(observer.invocations)} invocations took "
         f"{observer.function_seconds:.1f} s"
     )
+    with capsys.disabled():  # shown in every run, not only with -s
+        print("\n".join(table))
     assert lost == 0

@@ -179,3 +179,25 @@ def test_settings_prints_what_terraform_renders() -> None:
     assert document["mapping"]["BatchSize"] == 3
     assert document["mapping"]["MaximumRetryAttempts"] == 2
     assert document["function"]["timeout"] == 1
+
+
+def test_run_finds_the_stream_from_the_table_name(endpoint: str, table: Table, test_zip: Path) -> None:
+    _put_profile(table, "u1")
+
+    completed = _pipeline(
+        "run",
+        "--endpoint-url",
+        endpoint,
+        "--table-name",
+        table.name,
+        "--region",
+        "us-east-1",
+        "--zip",
+        str(test_zip),
+        "--var-file",
+        str(FIXTURES / "base.tfvars"),
+        "--until-drained",
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["counters"]["records_succeeded"] == 1

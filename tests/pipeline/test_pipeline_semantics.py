@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pipeline_support import FIXTURES, Harness, Table
+from pipeline_support import FIXTURES, REGION, Harness, Table
 
-from pipeline.on_failure import Condition
+from pipeline.local_aws import client
+from pipeline.on_failure import Condition, OnFailureDestination, OnFailureMessage
 
 AWS = json.loads((FIXTURES / "aws_recorded.json").read_text())
 TIMESTAMP_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -389,3 +390,40 @@ def test_the_batching_window_gathers_records_before_invoking(harness: Harness, t
     assert harness.batches() == [["a", "b"]]
     waited = received[0] - written
     assert 1.5 <= waited < 5.0
+
+
+def test_batches_stay_within_the_6_mb_invocation_payload(
+    harness: Harness, table: Table, tmp_path: Path
+) -> None:
+    harness.events_log = tmp_path / "events.jsonl"
+    padding = "x" * 350_000
+    for index in range(20):
+        table.put(f"big{index:02d}", payload={"S": padding})
+
+    harness.run("large.tfvars")  # BatchSize 100: the payload limit binds first
+
+    sizes = [len(line) for line in harness.events_log.read_text().splitlines()]
+    batches = harness.batches()
+    assert [key for keys in batches for key in keys] == [f"big{index:02d}" for index in range(20)]
+    assert all(size <= 6 * 1024 * 1024 for size in sizes)
+    # ~350 KB per record: 17 fit in 6 MB, the 18th would not.
+    assert [len(keys) for keys in batches] == [17, 3]
+
+
+def test_an_sns_destination_gets_the_same_record(harness: Harness, table: Table) -> None:
+    table.put("a", "raise")
+    poller = harness.poller()
+    poller.destination = OnFailureDestination(
+        table.resources.topic_arn, sns=client("sns", harness.endpoint, REGION)
+    )
+
+    poller.run(until_drained=True, timeout=60)
+
+    messages = table.sqs.receive_message(QueueUrl=table.resources.notifications_queue_url).get("Messages", [])
+    (notification,) = messages
+    envelope = json.loads(notification["Body"])
+    assert envelope["Type"] == "Notification"
+    assert envelope["TopicArn"] == table.resources.topic_arn
+    parsed = OnFailureMessage.from_body(notification["Body"])
+    assert parsed == poller.parked[0].message
+    assert parsed.batch_info.start_sequence_number == table.seqs()["a"][0]

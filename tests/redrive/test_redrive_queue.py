@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.archive import read_archive_file
+from pipeline.archive import ArchiveEntry, FileArchive, S3Archive, read_archive_file
 from pipeline.filter_rules import FilterCriteria
 from pipeline.redrive import RedriveOptions, redrive_queue
+from pipeline.stream_reader import to_lambda_record
 from pipeline.worker import LambdaWorker
 from tests.redrive.conftest import Probe, Stack
 
@@ -281,3 +282,68 @@ def test_unknown_stream_and_foreign_messages_are_kept(
     ]
     assert probe.events() == []
     assert len(stack.queue_bodies()) == 2
+
+
+def _archived_elsewhere(stack: Stack) -> tuple[str, list[dict[str, object]]]:
+    """Records saved by an earlier ``--archive`` run, for a batch whose shard has since expired."""
+    stack.put("a1", email="a1@example.com")
+    stack.put("a2", email="a2@example.com")
+    raw = stack.records()
+    sequences = [record["dynamodb"]["SequenceNumber"] for record in raw]
+    body = stack.failure_body(sequences[0], sequences[1], batch_size=2, shard_id=GONE_SHARD)
+    records = [to_lambda_record(record, stack.stream_arn, "us-east-1") for record in raw]
+    return body, records
+
+
+def test_records_past_retention_are_redriven_from_the_archive(
+    stack: Stack, probe: Probe, worker: LambdaWorker, tmp_path: Path
+) -> None:
+    body, records = _archived_elsewhere(stack)
+    archive = tmp_path / "saved.jsonl"
+    FileArchive(archive).write(
+        ArchiveEntry("earlier-run", json.loads(body), records, "2026-11-21T18:00:00.000Z")
+    )
+    stack.park(body)
+
+    report = redrive_queue(
+        sqs=stack.aws("sqs"),
+        streams=stack.aws("dynamodbstreams"),
+        invoker=worker,
+        options=_options(stack, records_archive=str(archive)),
+    )
+
+    (outcome,) = report.outcomes
+    assert outcome.status == "redriven"
+    assert outcome.source == f"archive {archive} (stream: expired-shard)"
+    assert probe.events() == [{"Records": records}]
+    assert stack.queue_bodies() == []
+
+
+def test_s3_archive_serves_records_back(
+    stack: Stack, probe: Probe, worker: LambdaWorker, tmp_path: Path
+) -> None:
+    s3 = stack.aws("s3")
+    bucket = f"saved-{stack.table.lower()}"
+    s3.create_bucket(Bucket=bucket)
+    body, records = _archived_elsewhere(stack)
+    S3Archive(s3, bucket, "parked").write(
+        ArchiveEntry("earlier", json.loads(body), records, "2026-11-21T18:00:00.000Z")
+    )
+    stack.park(body)
+    # A second message with no archived records stays unavailable.
+    other = stack.failure_body(
+        "1100000000017454423009", "1100000000017454423009", batch_size=1, shard_id=GONE_SHARD
+    )
+    stack.park(other)
+
+    report = redrive_queue(
+        sqs=stack.aws("sqs"),
+        streams=stack.aws("dynamodbstreams"),
+        invoker=worker,
+        options=_options(stack, records_archive=f"s3://{bucket}/parked"),
+        s3_client_factory=lambda: s3,
+    )
+
+    assert sorted(outcome.status for outcome in report.outcomes) == ["redriven", "unavailable"]
+    assert probe.events() == [{"Records": records}]
+    assert stack.queue_bodies() == [other]
