@@ -52,7 +52,7 @@ class StreamHandler:
 
     def __call__(self, event: Mapping[str, Any], lambda_context: Any = None) -> PartialItemFailureResponse:
         """Process ``event``; raises BatchProcessingError when every record failed (see handler.batch)."""
-        records = event.get("Records")
+        records = event.get("Records") if isinstance(event, Mapping) else None
         if not isinstance(records, list):
             raise ValueError("event has no 'Records' list: not a DynamoDB Streams batch")
         if self._register_lambda_context is not None and lambda_context is not None:

@@ -84,7 +84,10 @@ class ChangeRecordBatchProcessor(BatchProcessor):
         # always has whatever SequenceNumber exists) recorded on both outcomes.
         # A record without an eventName is malformed, not filtered: it goes on to fail conversion.
         event_name = record.get("eventName") if type(record) is dict else None
-        if event_name is not None and event_name not in self.allowed_event_names:
+        # A present but non-string eventName (a list, say) is not an allowed name either.
+        if event_name is not None and not (
+            isinstance(event_name, str) and event_name in self.allowed_event_names
+        ):
             return self._skip(record)
         try:
             change = self._to_batch_type(record, self.event_type)

@@ -68,6 +68,7 @@ __all__ = [
 #: Seconds a received message stays hidden while its batch is redriven; kept messages are made
 #: visible again at the end, so a run leaves them as it found them.
 DEFAULT_VISIBILITY_TIMEOUT: Final = 300
+SQS_MAX_VISIBILITY_TIMEOUT: Final = 43200  # 12 hours, the SQS limit
 DEFAULT_ZIP: Final = Path("build/ddb-stream-handler.zip")
 
 
@@ -223,6 +224,13 @@ class RedriveOptions:
     wait_seconds: int = 1
     visibility_timeout: int = DEFAULT_VISIBILITY_TIMEOUT
 
+    def __post_init__(self) -> None:
+        # With 0 attempts nothing would be invoked and every message would count as done.
+        if self.max_attempts < 1:
+            raise PipelineError(f"max attempts must be at least 1, got {self.max_attempts}")
+        if self.max_messages is not None and self.max_messages < 1:
+            raise PipelineError(f"max messages must be at least 1, got {self.max_messages}")
+
 
 @dataclass
 class MessageOutcome:
@@ -230,8 +238,9 @@ class MessageOutcome:
 
     ``status``: ``redriven`` (all records succeeded, message deleted), ``failed`` (some record
     still fails; kept), ``unavailable`` (records past retention; kept), ``moved`` (unavailable,
-    moved to the archive queue), ``unrecognised`` (not an on-failure record; kept), ``dry-run``,
-    ``archived`` (``--archive-only``; kept).
+    moved to the archive queue), ``unrecognised`` (not an on-failure record; kept), ``empty`` (no
+    record of the range passes the filters; kept), ``dry-run``, ``archived`` (``--archive-only``;
+    kept).
     """
 
     message_id: str
@@ -409,6 +418,15 @@ def _handle_message(
             f"the range holds {len(records)} record(s) passing the filters, the message says batchSize "
             f"{pointer.batch_size} (are the filter settings the mapping's?)"
         )
+    if not records:
+        # Deleting would drop the failure without re-running anything: the filters given to redrive
+        # are probably not the mapping's. Keep it for a run with the right settings.
+        outcome.status = "empty"
+        outcome.detail = (
+            f"none of the {len(converted)} record(s) in the range passes the filters, the message says "
+            f"batchSize {pointer.batch_size}: check the filter settings (--var-file / --plan-json)"
+        )
+        return outcome
     if options.dry_run:
         outcome.status = "dry-run"
         return outcome
@@ -419,8 +437,7 @@ def _handle_message(
         outcome.status = "archived"
         return outcome
     assert invoker is not None
-    if records:
-        outcome.invocations, outcome.failed = _run_batch(invoker, records, options.max_attempts)
+    outcome.invocations, outcome.failed = _run_batch(invoker, records, options.max_attempts)
     if outcome.failed:
         outcome.status = "failed"
         outcome.detail = f"{len(outcome.failed)} record(s) still fail, first {outcome.failed[0]}"
@@ -464,7 +481,8 @@ def redrive_queue(
                     archive_index=archive_index,
                     options=options,
                 )
-            except ArchiveError:
+            except BaseException:
+                # Whatever stopped the run (an archive or AWS error, Ctrl-C), this message stays.
                 kept.append(message)
                 raise
             report.outcomes.append(outcome)
@@ -523,6 +541,7 @@ def format_summary(report: RedriveReport) -> str:
         ("past retention (kept)", report.count("unavailable")),
         ("past retention (moved to archive queue)", report.count("moved")),
         ("not an on-failure record (kept)", report.count("unrecognised")),
+        ("nothing passes the filters (kept)", report.count("empty")),
     ]
     if report.dry_run:
         rows.append(("would redrive (dry run)", report.count("dry-run")))
@@ -646,6 +665,12 @@ def run_redrive_command(args: argparse.Namespace) -> int:
         max_messages=args.max_messages,
         max_attempts=args.max_attempts,
         wait_seconds=args.wait_seconds,
+        # Hidden long enough for every attempt at the function's timeout, so no other consumer
+        # sees the message while its batch is being re-run.
+        visibility_timeout=min(
+            SQS_MAX_VISIBILITY_TIMEOUT,
+            max(DEFAULT_VISIBILITY_TIMEOUT, settings.function.timeout * args.max_attempts + 60),
+        ),
     )
     with contextlib.ExitStack() as stack:
         invoker: Invoker | None = None

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.archive import ArchiveEntry, FileArchive, S3Archive, read_archive_file
+from pipeline.errors import PipelineError
 from pipeline.filter_rules import FilterCriteria
 from pipeline.redrive import RedriveOptions, redrive_queue
 from pipeline.stream_reader import to_lambda_record
@@ -347,3 +350,32 @@ def test_s3_archive_serves_records_back(
     assert sorted(outcome.status for outcome in report.outcomes) == ["redriven", "unavailable"]
     assert probe.events() == [{"Records": records}]
     assert stack.queue_bodies() == [other]
+
+
+def test_a_range_with_nothing_passing_the_filters_is_kept(
+    stack: Stack, probe: Probe, worker: LambdaWorker
+) -> None:
+    stack.put("m")
+    stack.put("m", email="new@example.com")  # MODIFY
+    sequences = _sequences(stack)
+    # The message points at the MODIFY only: with INSERT-only filters nothing is left to re-run,
+    # which means the filters are not the ones the mapping used. Deleting would lose the failure.
+    stack.park(stack.failure_body(sequences[1], sequences[1], batch_size=1))
+
+    report = redrive_queue(
+        sqs=stack.aws("sqs"),
+        streams=stack.aws("dynamodbstreams"),
+        invoker=worker,
+        options=_options(stack, filters=INSERT_ONLY),
+    )
+
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.records, outcome.filtered_out) == ("empty", 0, 1)
+    assert not report.ok
+    assert probe.events() == []
+    assert len(stack.queue_bodies()) == 1
+
+
+def test_zero_attempts_is_refused(stack: Stack) -> None:
+    with pytest.raises(PipelineError, match="max attempts must be at least 1, got 0"):
+        _options(stack, max_attempts=0)
