@@ -253,44 +253,6 @@ class ShardReader:
         raise RuntimeError(f"could not get a valid shard iterator for {self.shard_id}")
 
 
-def read_range(
-    client: Any,
-    stream_arn: str,
-    shard_id: str,
-    start_sequence_number: str,
-    end_sequence_number: str,
-    *,
-    max_empty_reads: int = 3,
-) -> list[dict[str, Any]]:
-    """The raw records of one shard from start through end (inclusive), for redrive.
-
-    Raises ClientError(TrimmedDataAccessException / ResourceNotFoundException) when the
-    range is no longer in the stream, so the caller can report it instead of losing it.
-    """
-    response = client.get_shard_iterator(
-        StreamArn=stream_arn,
-        ShardId=shard_id,
-        ShardIteratorType=IteratorType.AT_SEQUENCE_NUMBER.value,
-        SequenceNumber=start_sequence_number,
-    )
-    iterator = response.get("ShardIterator")
-    end = seq_key(end_sequence_number)
-    found: list[dict[str, Any]] = []
-    empty = 0
-    while iterator is not None and empty < max_empty_reads:
-        page = client.get_records(ShardIterator=iterator, Limit=GET_RECORDS_LIMIT)
-        records = page.get("Records", [])
-        empty = 0 if records else empty + 1
-        for record in records:
-            if seq_key(record["dynamodb"]["SequenceNumber"]) > end:
-                return found
-            found.append(record)
-        if found and seq_key(found[-1]["dynamodb"]["SequenceNumber"]) == end:
-            return found
-        iterator = page.get("NextShardIterator")
-    return found
-
-
 def _attribute_to_json(value: dict[str, Any]) -> dict[str, Any]:
     """boto3 decodes B/BS to bytes; the Lambda event carries them base64-encoded."""
     (kind, inner), *_ = value.items()
