@@ -31,7 +31,7 @@ from pipeline.on_failure import OnFailureDestination
 from pipeline.poller import Poller
 from pipeline.redrive import add_redrive_command
 from pipeline.stream_reader import describe_stream, region_of, stream_arn_for_table
-from pipeline.worker import FunctionConfig, LambdaWorker, LogTarget
+from pipeline.worker import FunctionConfig, LambdaWorker, parse_log_target
 
 DEFAULT_ZIP = Path("build/ddb-stream-handler.zip")
 
@@ -56,12 +56,6 @@ def _function_arguments(parser: argparse.ArgumentParser) -> None:
         default="discard",
         help="where the function's stdout/stderr go: a file path, 'inherit' or 'discard' (default)",
     )
-
-
-def _log_target(value: str) -> LogTarget:
-    if value in ("inherit", "discard"):
-        return "inherit" if value == "inherit" else "discard"
-    return Path(value)
 
 
 def load_settings(args: argparse.Namespace, handler_variables: dict[str, str] | None = None) -> Settings:
@@ -208,17 +202,14 @@ def _run_stream(args: argparse.Namespace) -> int:
         else None
     )
     account = args.stream_arn.split(":")[4]
-    function = FunctionConfig(
+    function = FunctionConfig.from_settings(
+        settings.function,
         zip_path=args.zip,
-        environment=settings.function.environment,
-        timeout_seconds=settings.function.timeout,
-        memory_mb=settings.function.memory_size,
-        function_name=args.function_name,
-        handler=settings.function.handler,
         region=region,
-        account_id=account,
         endpoint_url=args.endpoint_url,
-        logs=_log_target(args.function_logs),
+        function_name=args.function_name,
+        account_id=account,
+        logs=parse_log_target(args.function_logs),
     )
     poller = Poller(
         settings=settings.esm,

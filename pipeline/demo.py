@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PipelineError
@@ -25,7 +24,7 @@ from pipeline.local_aws import LocalResources, MotoServer, client, create_resour
 from pipeline.on_failure import Condition, OnFailureDestination, OnFailureMessage
 from pipeline.poller import Poller
 from pipeline.stream_reader import Position, ShardReader, describe_stream, to_lambda_record
-from pipeline.worker import FunctionConfig, InvokeResult, LambdaWorker
+from pipeline.worker import FunctionConfig, InvokeResult, LambdaWorker, parse_log_target
 
 TABLE = "user-profiles"
 HASH_KEY = "user_id"
@@ -281,18 +280,13 @@ def run_demo(args: argparse.Namespace) -> int:
         _print_header(settings, endpoint)
         for note in esm.not_emulated():
             print(f"  note: {note}")
-        function = FunctionConfig(
+        function = FunctionConfig.from_settings(
+            settings.function,
             zip_path=args.zip,
-            environment=settings.function.environment,
-            timeout_seconds=settings.function.timeout,
-            memory_mb=settings.function.memory_size,
-            function_name=args.function_name,
-            handler=settings.function.handler,
             region=resources.region,
             endpoint_url=endpoint,
-            logs=Path(args.function_logs)
-            if args.function_logs not in ("inherit", "discard")
-            else args.function_logs,
+            function_name=args.function_name,
+            logs=parse_log_target(args.function_logs),
         )
         sqs = client("sqs", endpoint, resources.region)
         streams = client("dynamodbstreams", endpoint, resources.region)

@@ -34,7 +34,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, TextIO
+from typing import Any, Final, Protocol, TextIO
 
 from pipeline.archive import (
     ArchiveEntry,
@@ -52,7 +52,7 @@ from pipeline.filter_rules import FilterCriteria
 from pipeline.local_aws import client
 from pipeline.stream_range import RecordsUnavailableError, read_range
 from pipeline.stream_reader import region_of, to_lambda_record
-from pipeline.worker import FunctionConfig, InvokeResult, InvokeStatus, LambdaWorker
+from pipeline.worker import FunctionConfig, InvokeResult, InvokeStatus, LambdaWorker, parse_log_target
 
 __all__ = [
     "FailurePointer",
@@ -625,8 +625,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_from_modules(args.var_file)
 
 
-def _environment(settings: Settings, overrides: Sequence[str]) -> dict[str, str]:
-    environment = dict(settings.function.environment)
+def _environment_overrides(overrides: Sequence[str]) -> dict[str, str]:
+    """``--env NAME=VALUE`` items, applied over the function's own environment."""
+    environment: dict[str, str] = {}
     for item in overrides:
         name, separator, value = item.partition("=")
         if not separator or not name:
@@ -677,15 +678,14 @@ def run_redrive_command(args: argparse.Namespace) -> int:
         if invoking and args.function_name:
             invoker = FunctionInvoker(client("lambda", args.endpoint_url, region), args.function_name)
         elif invoking:
-            config = FunctionConfig(
+            config = FunctionConfig.from_settings(
+                settings.function,
                 zip_path=args.zip,
-                environment=_environment(settings, args.env),
-                timeout_seconds=settings.function.timeout,
-                memory_mb=settings.function.memory_size,
-                handler=args.handler or settings.function.handler,
                 region=region,
                 endpoint_url=args.endpoint_url,
-                logs="inherit" if args.function_logs == "inherit" else _logs(args.function_logs),
+                handler=args.handler,
+                extra_environment=_environment_overrides(args.env),
+                logs=parse_log_target(args.function_logs),
             )
             invoker = stack.enter_context(LambdaWorker(config))
         print(f"redrive {args.queue_url} (filters and function settings: {settings.source})", file=sys.stderr)
@@ -699,10 +699,6 @@ def run_redrive_command(args: argparse.Namespace) -> int:
         )
     print(format_summary(report))
     return 0 if report.ok else 1
-
-
-def _logs(value: str) -> Path | Literal["discard"]:
-    return "discard" if value == "discard" else Path(value)
 
 
 def _region_of_queue(queue_url: str) -> str | None:

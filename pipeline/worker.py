@@ -34,9 +34,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from pipeline.errors import MissingZipError, PipelineError
+
+if TYPE_CHECKING:
+    from pipeline.esm_settings import FunctionSettings
 
 BOOTSTRAP = Path(__file__).with_name("worker_bootstrap.py")
 DEFAULT_HANDLER = "handler.entrypoint.lambda_handler"
@@ -56,6 +59,15 @@ PASSTHROUGH_ENV = (
 )
 
 LogTarget = Path | Literal["inherit", "discard"]
+
+
+def parse_log_target(value: str) -> LogTarget:
+    """A command-line ``--function-logs`` value: ``inherit``, ``discard`` or a file path."""
+    if value == "inherit":
+        return "inherit"
+    if value == "discard":
+        return "discard"
+    return Path(value)
 
 
 class InvokeStatus(enum.StrEnum):
@@ -85,6 +97,39 @@ class FunctionConfig:
     account_id: str = "123456789012"
     endpoint_url: str | None = None
     logs: LogTarget = "discard"
+
+    @classmethod
+    def from_settings(
+        cls,
+        function: FunctionSettings,
+        *,
+        zip_path: Path,
+        region: str,
+        endpoint_url: str | None,
+        function_name: str | None = None,
+        account_id: str | None = None,
+        handler: str | None = None,
+        extra_environment: Mapping[str, str] | None = None,
+        logs: LogTarget = "discard",
+    ) -> FunctionConfig:
+        """The function as Terraform renders it (``modules/handler-settings``), run from ``zip_path``.
+
+        Every command that runs the handler builds its config here, so the environment, timeout,
+        memory and handler always come from the same settings.
+        """
+        defaults = cls(zip_path=zip_path)
+        return cls(
+            zip_path=zip_path,
+            environment={**function.environment, **(extra_environment or {})},
+            timeout_seconds=function.timeout,
+            memory_mb=function.memory_size,
+            function_name=function_name or function.function_name or defaults.function_name,
+            handler=handler or function.handler,
+            region=region,
+            account_id=account_id or defaults.account_id,
+            endpoint_url=endpoint_url,
+            logs=logs,
+        )
 
     @property
     def function_arn(self) -> str:
