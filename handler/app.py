@@ -15,7 +15,6 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 
 from handler.batch import ChangeRecordBatchProcessor
 from handler.config import HandlerConfig
-from handler.notifier import SnsNotifier
 from handler.processing import ProcessingContext, RecordProcessor, load_processor
 from handler.record import ChangeRecord
 
@@ -40,7 +39,12 @@ class StreamHandler:
         self.logger = logger or Logger(service=config.service_name, level=config.log_level)
         self.metrics = metrics or Metrics(namespace=config.metrics_namespace, service=config.service_name)
         self.processor = processor or load_processor(config.processor)
-        notifier = SnsNotifier(config.notification_topic_arn) if config.notification_topic_arn else None
+        notifier = None
+        if config.notification_topic_arn:
+            # Imported only when a topic is configured: most of its cost is never needed otherwise.
+            from handler.notifier import SnsNotifier  # noqa: PLC0415
+
+            notifier = SnsNotifier(config.notification_topic_arn)
         self.context = ProcessingContext(
             config=config, logger=self.logger, metrics=self.metrics, notifier=notifier
         )

@@ -35,8 +35,10 @@ _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off", ""})
 # Loose on purpose: partitions (aws, aws-cn, aws-us-gov, ...) and regions evolve; the point is to
 # catch a table name or a queue ARN pasted into the wrong variable.
-_SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
-_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+# Pattern strings, not compiled patterns: they are only needed when the variable is set, and
+# re.fullmatch compiles (and caches) on first use, which keeps them off the cold start.
+_SNS_TOPIC_ARN = r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
+_TABLE_NAME = r"[A-Za-z0-9_.-]{3,255}"
 
 
 class ConfigError(ValueError):
@@ -123,13 +125,11 @@ def _event_names(environ: Mapping[str, str]) -> frozenset[str]:
     return names
 
 
-def _optional_match(
-    environ: Mapping[str, str], variable: str, pattern: re.Pattern[str], what: str
-) -> str | None:
+def _optional_match(environ: Mapping[str, str], variable: str, pattern: str, what: str) -> str | None:
     value = _value(environ, variable)
     if not value:
         return None
-    if not pattern.fullmatch(value):
+    if not re.fullmatch(pattern, value):
         raise ConfigError(variable, f"expected {what} (or empty to switch it off), got {value!r}")
     return value
 

@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 
 from handler.config import PROCESSOR, ConfigError, HandlerConfig
-from handler.notifier import Notifier
 from handler.record import ChangeRecord
+
+if TYPE_CHECKING:
+    # Annotation only: the notifier module loads when a topic is configured (see handler.app).
+    from handler.notifier import Notifier
 
 
 class InvalidRecordError(ValueError):
@@ -67,8 +69,6 @@ class ProcessingContext:
 RecordProcessor = Callable[[ChangeRecord, ProcessingContext], object]
 """``(record, context) -> None``; raise to fail the record."""
 
-_SPEC = re.compile(r"^(?P<module>[A-Za-z_]\w*(\.[A-Za-z_]\w*)*):(?P<function>[A-Za-z_]\w*)$")
-
 
 def load_processor(spec: str) -> RecordProcessor:
     """Import the processor named by ``spec`` (``package.module:function``).
@@ -76,10 +76,13 @@ def load_processor(spec: str) -> RecordProcessor:
     Raises ConfigError naming ``STREAM_HANDLER_PROCESSOR`` and the expected form when the spec is
     malformed, the module cannot be imported, or the attribute is missing or not callable.
     """
-    match = _SPEC.fullmatch(spec.strip())
-    if match is None:
+    module_name, separator, function_name = spec.strip().partition(":")
+    if not (
+        separator
+        and function_name.isidentifier()
+        and all(part.isidentifier() for part in module_name.split("."))
+    ):
         raise ConfigError(PROCESSOR, f"expected 'package.module:function', got {spec!r}")
-    module_name, function_name = match["module"], match["function"]
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:

@@ -38,7 +38,8 @@ NOTIFICATION_TYPE = "user_profile.created"
 STATUSES = frozenset({"active", "pending", "suspended"})
 MAX_AGE = 150
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is checked elsewhere.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+# A string, compiled and cached by re on the first profile rather than at init.
+_EMAIL = r"[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}"
 
 
 class InvalidProfileError(InvalidRecordError):
@@ -84,7 +85,7 @@ def validate_profile(profile: Item) -> list[str]:
     if not isinstance(user_id, str) or not 1 <= len(user_id) <= 128:
         problems.append("user_id must be a string of 1-128 characters")
     email = profile.get("email")
-    if not isinstance(email, str) or len(email) > 254 or not _EMAIL.fullmatch(email):
+    if not isinstance(email, str) or len(email) > 254 or not re.fullmatch(_EMAIL, email):
         problems.append("email must be a string shaped like name@example.com")
     name = profile.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 256:
