@@ -237,8 +237,9 @@ def _regenerated(directory: Path) -> tuple[Path, str, str]:
     return readme, current, update_readme(current, render(*read_module(directory)), readme)
 
 
-def write(directories: Iterable[Path]) -> list[str]:
-    """Rewrite stale tables; return the problems that stopped a README from being written."""
+def _stale(directories: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """(README, regenerated text) of each stale README, and the problems that stopped one being generated."""
+    stale: list[tuple[Path, str]] = []
     problems: list[str] = []
     for directory in directories:
         try:
@@ -247,23 +248,23 @@ def write(directories: Iterable[Path]) -> list[str]:
             problems.append(str(error))
             continue
         if wanted != current:
-            readme.write_text(wanted, encoding="utf-8")
-            print(f"updated {readme.relative_to(ROOT) if readme.is_relative_to(ROOT) else readme}")
+            stale.append((readme, wanted))
+    return stale, problems
+
+
+def write(directories: Iterable[Path]) -> list[str]:
+    """Rewrite stale tables; return the problems that stopped a README from being written."""
+    stale, problems = _stale(directories)
+    for readme, wanted in stale:
+        readme.write_text(wanted, encoding="utf-8")
+        print(f"updated {readme.relative_to(ROOT) if readme.is_relative_to(ROOT) else readme}")
     return problems
 
 
 def check(directories: Iterable[Path]) -> list[str]:
     """Problems, one per README that is stale or cannot be generated; empty when all are fresh."""
-    problems: list[str] = []
-    for directory in directories:
-        try:
-            readme, current, wanted = _regenerated(directory)
-        except DocsError as error:
-            problems.append(str(error))
-            continue
-        if wanted != current:
-            problems.append(f"{readme}: input/output tables are stale; run make docs")
-    return problems
+    stale, problems = _stale(directories)
+    return problems + [f"{readme}: input/output tables are stale; run make docs" for readme, _ in stale]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
