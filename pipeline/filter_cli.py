@@ -25,9 +25,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from pipeline.errors import StreamNotFoundError
 from pipeline.filter_lint import DEFAULT_MAX_FILTERS, QUOTA_MAX_FILTERS, Finding, lint_filters
 from pipeline.filter_rules import FilterCriteria, FilterPatternError
-from pipeline.stream_reader import region_of, to_lambda_record  # the record shape the poller matches
+from pipeline.stream_reader import (  # the shard walk and record shape the poller uses
+    Position,
+    ShardReader,
+    describe_stream,
+    ready_shards,
+    region_of,
+    to_lambda_record,
+)
 
 __all__ = ["FilterInputError", "add_filter_commands", "filter_lint_command", "filter_test_command", "main"]
 
@@ -164,53 +172,30 @@ def _records_in(document: Any, label: str) -> list[dict[str, Any]]:
 
 
 def read_stream(stream_arn: str, endpoint_url: str | None, region: str | None) -> Iterator[dict[str, Any]]:
-    """Every record of every shard from TRIM_HORIZON, parents before children, in Lambda's shape."""
-    boto3 = importlib.import_module("boto3")
-    config = importlib.import_module("botocore.config").Config(
-        connect_timeout=3, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"}
-    )  # an unreachable endpoint must fail in seconds, not after minutes of retries
+    """Every record of every shard from TRIM_HORIZON, parents before children, in Lambda's shape.
+
+    The shard walk is the poller's own (``describe_stream``, ``ready_shards``, ``ShardReader``), so
+    ``filter test`` sees the records in the order and shape the mapping would.
+    """
+    # Imported here: linting and testing files must not pay for boto3. The shared client has short
+    # timeouts, so an unreachable endpoint fails in seconds, not after minutes of retries.
+    from pipeline.local_aws import client  # noqa: PLC0415
+
     region = region or region_of(stream_arn)
-    streams = boto3.client("dynamodbstreams", endpoint_url=endpoint_url, region_name=region, config=config)
-    shards: list[Mapping[str, Any]] = []
-    start_after: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"StreamArn": stream_arn}
-        if start_after:
-            kwargs["ExclusiveStartShardId"] = start_after
-        description = streams.describe_stream(**kwargs)["StreamDescription"]
-        shards.extend(description.get("Shards", []))
-        start_after = description.get("LastEvaluatedShardId")
-        if not start_after:
-            break
-    for shard in _parents_first(shards):
-        iterator = streams.get_shard_iterator(
-            StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        ).get("ShardIterator")
-        empty_pages = 0
-        while iterator and empty_pages < MAX_EMPTY_PAGES:
-            page = streams.get_records(ShardIterator=iterator, Limit=1000)
-            records = page.get("Records", [])
-            empty_pages = 0 if records else empty_pages + 1
-            for raw in records:
-                yield to_lambda_record(raw, stream_arn, region)
-            iterator = page.get("NextShardIterator")
-
-
-def _parents_first(shards: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """Order shards so a parent's records come before its children's, as Lambda processes them."""
-    known = {shard["ShardId"] for shard in shards}
-    ordered: list[Mapping[str, Any]] = []
-    done: set[str] = set()
-    pending = list(shards)
-    while pending:
-        ready = [s for s in pending if s.get("ParentShardId") not in known or s.get("ParentShardId") in done]
-        if not ready:  # a cycle cannot happen on AWS; keep the rest in listed order rather than loop
-            ready = pending
+    streams = client("dynamodbstreams", endpoint_url, region)
+    shards = describe_stream(streams, stream_arn).shards
+    finished: set[str] = set()
+    while ready := ready_shards(shards, finished, started=set()):
         for shard in ready:
-            ordered.append(shard)
-            done.add(shard["ShardId"])
-        pending = [s for s in pending if s["ShardId"] not in done]
-    return ordered
+            reader = ShardReader(streams, stream_arn, shard.shard_id, Position.trim_horizon())
+            empty_pages = 0
+            # An open shard never ends: stop after a few empty pages, as a drained stream gives.
+            while not reader.ended and empty_pages < MAX_EMPTY_PAGES:
+                records = reader.read().records
+                empty_pages = 0 if records else empty_pages + 1
+                for raw in records:
+                    yield to_lambda_record(raw, stream_arn, region)
+            finished.add(shard.shard_id)
 
 
 def _stream_records(args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]]:
@@ -224,10 +209,14 @@ def _stream_records(args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]
             (args.stream_arn, record)
             for record in read_stream(args.stream_arn, args.endpoint_url, args.region)
         ]
-    except botocore_exceptions.ClientError as err:
-        error = err.response.get("Error", {})
+    except (botocore_exceptions.ClientError, StreamNotFoundError) as err:
+        # describe_stream wraps the service's ResourceNotFoundException: report the service's words.
+        cause = err.__cause__ if isinstance(err, StreamNotFoundError) else err
+        if not isinstance(cause, botocore_exceptions.ClientError):
+            raise FilterInputError(f"{args.stream_arn}: {err}") from None
+        error = cause.response.get("Error", {})
         raise FilterInputError(
-            f"{args.stream_arn}: {error.get('Code', 'error')}: {error.get('Message', err)}"
+            f"{args.stream_arn}: {error.get('Code', 'error')}: {error.get('Message', cause)}"
         ) from None
     except botocore_exceptions.BotoCoreError as err:
         where = args.endpoint_url or "the default AWS endpoint"
