@@ -1,10 +1,14 @@
 """Schema-only stand-in for the ``registry.terraform.io/hashicorp/aws`` provider.
 
-This machine cannot download the real provider, yet ``terraform validate`` and
-``terraform test`` (with ``mock_provider "aws"``) need a plugin that serves the
-provider's schema and answers the validate calls. This package is that plugin:
-it speaks the go-plugin handshake and gRPC protocol 6, serves a schema JSON in
-``terraform providers schema -json`` form and never talks to AWS.
+This machine cannot download the real provider, yet ``terraform validate``,
+``terraform plan`` and ``terraform test`` (with ``mock_provider "aws"``) need a
+plugin that serves the provider's schema and answers its calls. This package is
+that plugin: it speaks the go-plugin handshake and gRPC protocol 6, serves a
+schema JSON in ``terraform providers schema -json`` form and never talks to AWS.
+It validates, plans creates, updates and destroys (computed attributes the
+configuration leaves null are planned unknown, see ``planning``), reads data
+sources with placeholder values and refreshes state unchanged; it cannot apply
+or import.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import os
 import signal
 import sys
@@ -37,7 +38,7 @@ from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
 from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as provider_rpc
 
-from devtools.aws_provider_standin import LOG_FILE_ENV, schema_file
+from devtools.aws_provider_standin import LOG_FILE_ENV, planning, schema_file
 from devtools.aws_provider_standin.readonly import (
     READ_ONLY_DETAIL,
     READ_ONLY_SUMMARY,
@@ -54,9 +55,9 @@ CORE_PROTOCOL_VERSION = 1
 APP_PROTOCOL_VERSION = 6
 
 NOT_SUPPORTED = (
-    "The hashicorp/aws provider installed here is a schema-only stand-in: it validates "
-    "configuration but cannot plan, apply or read real infrastructure. Use mock_provider "
-    '"aws" in terraform test, or install the real provider.'
+    "The hashicorp/aws provider installed here is a schema-only stand-in: it validates and "
+    "plans configuration but cannot apply, import or read real infrastructure. Use "
+    'mock_provider "aws" in terraform test, or install the real provider.'
 )
 
 
@@ -86,6 +87,15 @@ def _error(summary: str, detail: str, path: list[Step] | None = None) -> pb.Diag
     return diagnostic
 
 
+def _decode_value(value: pb.DynamicValue) -> Any:
+    """Decode a DynamicValue; an empty one is null (Terraform sends no bytes for null)."""
+    if value.msgpack:
+        return decode(value.msgpack)
+    if value.json:
+        return json.loads(value.json)
+    return None
+
+
 def _read_only_diagnostics(block: JsonObject, config: pb.DynamicValue) -> list[pb.Diagnostic]:
     if not config.msgpack:
         return []
@@ -94,11 +104,16 @@ def _read_only_diagnostics(block: JsonObject, config: pb.DynamicValue) -> list[p
 
 
 class ProviderService(provider_rpc.ProviderServicer):  # type: ignore[misc]  # generated base is untyped
-    """tfplugin6 Provider service backed by a JSON schema document."""
+    """tfplugin6 Provider service backed by a JSON schema document.
+
+    Validate, plan, refresh (state unchanged) and data source reads (placeholders)
+    work from the schema alone; apply and import answer with ``NOT_SUPPORTED``.
+    """
 
     def __init__(self, schema: ProviderSchema, stop: threading.Event) -> None:
         self._schema = schema
         self._stop = stop
+        self._region: str | None = None
 
     def GetMetadata(self, request: Any, context: Any) -> pb.GetMetadata.Response:
         log_event("rpc GetMetadata")
@@ -142,6 +157,10 @@ class ProviderService(provider_rpc.ProviderServicer):  # type: ignore[misc]  # g
 
     def ConfigureProvider(self, request: Any, context: Any) -> pb.ConfigureProvider.Response:
         log_event("rpc ConfigureProvider")
+        config = _decode_value(request.config)
+        region = config.get("region") if isinstance(config, dict) else None
+        # Only for placeholder ARNs; an unset or unknown region keeps the default.
+        self._region = region if isinstance(region, str) else None
         return pb.ConfigureProvider.Response()
 
     def UpgradeResourceState(self, request: Any, context: Any) -> pb.UpgradeResourceState.Response:
@@ -150,13 +169,19 @@ class ProviderService(provider_rpc.ProviderServicer):  # type: ignore[misc]  # g
         return pb.UpgradeResourceState.Response(upgraded_state=pb.DynamicValue(json=request.raw_state.json))
 
     def ReadResource(self, request: Any, context: Any) -> pb.ReadResource.Response:
+        # Refresh: nothing can have drifted in infrastructure that was never created.
         log_event(f"rpc ReadResource {request.type_name}")
-        return pb.ReadResource.Response(diagnostics=[_error("Not supported by the stand-in", NOT_SUPPORTED)])
+        return pb.ReadResource.Response(new_state=request.current_state, private=request.private)
 
     def PlanResourceChange(self, request: Any, context: Any) -> pb.PlanResourceChange.Response:
         log_event(f"rpc PlanResourceChange {request.type_name}")
+        block = self._schema.resources.get(request.type_name, {}).get("block", {})
+        planned = planning.plan(
+            block, _decode_value(request.prior_state), _decode_value(request.proposed_new_state)
+        )
         return pb.PlanResourceChange.Response(
-            diagnostics=[_error("Not supported by the stand-in", NOT_SUPPORTED)]
+            planned_state=pb.DynamicValue(msgpack=planning.encode(planned)),
+            planned_private=request.prior_private,
         )
 
     def ApplyResourceChange(self, request: Any, context: Any) -> pb.ApplyResourceChange.Response:
@@ -173,9 +198,11 @@ class ProviderService(provider_rpc.ProviderServicer):  # type: ignore[misc]  # g
 
     def ReadDataSource(self, request: Any, context: Any) -> pb.ReadDataSource.Response:
         log_event(f"rpc ReadDataSource {request.type_name}")
-        return pb.ReadDataSource.Response(
-            diagnostics=[_error("Not supported by the stand-in", NOT_SUPPORTED)]
+        block = self._schema.data_sources.get(request.type_name, {}).get("block", {})
+        state = planning.read_data_source(
+            request.type_name, block, _decode_value(request.config), self._region
         )
+        return pb.ReadDataSource.Response(state=pb.DynamicValue(msgpack=planning.encode(state)))
 
     def GetFunctions(self, request: Any, context: Any) -> pb.GetFunctions.Response:
         log_event("rpc GetFunctions")
