@@ -110,21 +110,10 @@ module "execution_role" {
   tags                  = var.tags
 }
 
-module "lambda_function" {
-  source = "./modules/lambda-function"
-
-  create                         = local.create
-  function_name                  = local.function_name
-  role_arn                       = module.execution_role.role_arn
-  filename                       = var.lambda_filename
-  runtime                        = var.runtime
-  architecture                   = var.architecture
-  reserved_concurrent_executions = var.reserved_concurrent_executions
-  tracing_mode                   = var.tracing_mode
-  kms_key_arn                    = var.lambda_kms_key_arn
-  code_signing_config_arn        = var.code_signing_config_arn
-  log_retention_in_days          = var.log_retention_in_days
-  log_kms_key_id                 = var.log_kms_key_id
+# The provider-free settings modules render what the function and the mapping
+# get; the local pipeline applies the same two modules on the same tfvars.
+module "handler_settings" {
+  source = "./modules/handler-settings"
 
   event_names             = var.event_names
   allowed_event_names     = var.allowed_event_names
@@ -140,18 +129,10 @@ module "lambda_function" {
   timeout                 = var.timeout
   memory_size             = var.memory_size
   environment_variables   = var.environment_variables
-
-  tags = var.tags
 }
 
-module "event_source_mapping" {
-  source = "./modules/event-source-mapping"
-
-  create                     = local.create
-  function_name              = module.lambda_function.function_name
-  event_source_arn           = local.stream_arn
-  enabled                    = var.event_source_mapping_enabled
-  on_failure_destination_arn = local.failure_queue_arn
+module "esm_settings" {
+  source = "./modules/esm-settings"
 
   event_names                        = var.event_names
   stream_view_type                   = var.stream_view_type
@@ -167,6 +148,37 @@ module "event_source_mapping" {
   tumbling_window_in_seconds         = var.tumbling_window_in_seconds
   report_batch_item_failures         = var.report_batch_item_failures
   mapping_metrics                    = var.mapping_metrics
+}
+
+module "lambda_function" {
+  source = "./modules/lambda-function"
+
+  create                         = local.create
+  function_name                  = local.function_name
+  role_arn                       = module.execution_role.role_arn
+  filename                       = var.lambda_filename
+  settings                       = module.handler_settings.function_settings
+  runtime                        = var.runtime
+  architecture                   = var.architecture
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+  tracing_mode                   = var.tracing_mode
+  kms_key_arn                    = var.lambda_kms_key_arn
+  code_signing_config_arn        = var.code_signing_config_arn
+  log_retention_in_days          = var.log_retention_in_days
+  log_kms_key_id                 = var.log_kms_key_id
+
+  tags = var.tags
+}
+
+module "event_source_mapping" {
+  source = "./modules/event-source-mapping"
+
+  create                     = local.create
+  function_name              = module.lambda_function.function_name
+  event_source_arn           = local.stream_arn
+  enabled                    = var.event_source_mapping_enabled
+  on_failure_destination_arn = local.failure_queue_arn
+  settings                   = module.esm_settings.mapping
 
   tags = var.tags
 

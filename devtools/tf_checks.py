@@ -207,6 +207,15 @@ def docs_check() -> list[Result]:
     return [Result("docs", "README tables", not problems, time.monotonic() - started, "\n".join(problems))]
 
 
+def variables_check() -> list[Result]:
+    from devtools import tf_variables  # noqa: PLC0415 - only this step needs the HCL parser
+
+    started = time.monotonic()
+    problems = tf_variables.check(ROOT)
+    seconds = time.monotonic() - started
+    return [Result("variables", "root settings variables", not problems, seconds, "\n".join(problems))]
+
+
 def report(results: Sequence[Result]) -> int:
     """Print the summary, then the output of every failed step; return the exit status."""
     print("\nTerraform checks:")
@@ -231,6 +240,7 @@ def run_all() -> list[Result]:
     results += check_directories(terraform_dirs())
     results += checkov()
     results += docs_check()
+    results += variables_check()
     return results
 
 

@@ -1,13 +1,7 @@
 # The examples, planned against the mocked provider: they must plan cleanly
 # and render the filters their READMEs promise, byte for byte.
 
-mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-}
+mock_provider "aws" {}
 
 variables {
   lambda_filename = "./tests/tf-fixtures/stub-handler.zip"

@@ -27,6 +27,27 @@ run "defaults_match_the_design_contract" {
     condition     = output.timeout == 30 && output.memory_size == 256 && output.handler == "handler.entrypoint.lambda_handler"
     error_message = "Default timeout/memory/handler changed."
   }
+
+  assert {
+    condition = jsonencode(output.function_settings) == jsonencode({
+      environment_variables = {
+        POWERTOOLS_SERVICE_NAME                = "ddb-stream-handler"
+        POWERTOOLS_METRICS_NAMESPACE           = "DynamoDBStreams"
+        POWERTOOLS_LOG_LEVEL                   = "INFO"
+        STREAM_HANDLER_ALLOWED_EVENT_NAMES     = "INSERT"
+        STREAM_HANDLER_PROCESSOR               = "handler.processors.user_profile:process_record"
+        STREAM_HANDLER_NOTIFICATION_TOPIC_ARN  = ""
+        STREAM_HANDLER_IDEMPOTENCY_TABLE       = ""
+        STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS = "86400"
+        STREAM_HANDLER_INVALID_RECORD_ACTION   = "fail"
+        STREAM_HANDLER_LOG_IMAGES              = "false"
+      }
+      handler     = "handler.entrypoint.lambda_handler"
+      memory_size = 256
+      timeout     = 30
+    })
+    error_message = "function_settings (what modules/lambda-function gets) must carry the same environment, handler, memory and timeout."
+  }
 }
 
 run "every_setting_reaches_the_environment" {
@@ -70,6 +91,15 @@ run "every_setting_reaches_the_environment" {
   assert {
     condition     = output.allowed_event_names == tolist(["INSERT", "MODIFY", "REMOVE"]) && output.timeout == 60 && output.memory_size == 512
     error_message = "allowed_event_names should default to event_names; timeout/memory pass through."
+  }
+
+  assert {
+    condition = (
+      output.function_settings.timeout == 60 && output.function_settings.memory_size == 512 &&
+      output.function_settings.environment_variables["FEATURE_FLAG"] == "on" &&
+      output.function_settings.environment_variables["STREAM_HANDLER_PROCESSOR"] == "my_app.processors:handle"
+    )
+    error_message = "function_settings must carry the given timeout, memory and environment."
   }
 }
 

@@ -1,13 +1,7 @@
 # Root module attached to an existing table's stream and an existing queue:
 # nothing table- or queue-shaped is created, and the role names the given ARNs.
 
-mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-}
+mock_provider "aws" {}
 
 override_resource {
   target = module.lambda_function.aws_cloudwatch_log_group.this[0]
@@ -81,6 +75,58 @@ run "attaches_to_existing_stream_and_queue" {
     condition     = length([for s in output.role_policy_statements : s if s.sid == "DecryptStream"]) == 0
     error_message = "No KMS grant without a customer-managed key."
   }
+
+  assert {
+    condition = jsondecode(module.execution_role.policy_json) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ReadStream"
+          Effect   = "Allow"
+          Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+          Resource = ["arn:aws:dynamodb:us-east-1:222222222222:table/orders/stream/2025-06-01T12:00:00.123"]
+        },
+        {
+          Sid      = "ListStreams"
+          Effect   = "Allow"
+          Action   = ["dynamodb:ListStreams"]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "WriteOwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["arn:aws:logs:us-east-1:222222222222:log-group:/aws/lambda/orders-handler:*"]
+        },
+        {
+          Sid      = "SendFailureRecords"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = ["arn:aws:sqs:us-east-1:222222222222:shared-stream-failures"]
+        },
+        {
+          Sid      = "WriteTraces"
+          Effect   = "Allow"
+          Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+          Resource = ["*"]
+        },
+      ]
+    }
+    error_message = "The attached policy must name exactly the given stream, the function's log group and the given queue."
+  }
+
+  assert {
+    condition = jsondecode(module.execution_role.assume_role_policy_json) == {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "LambdaAssumeRole"
+        Effect    = "Allow"
+        Action    = ["sts:AssumeRole"]
+        Principal = { Service = ["lambda.amazonaws.com"] }
+      }]
+    }
+    error_message = "Only the Lambda service may assume the role."
+  }
 }
 
 run "existing_resources_with_keys_topic_and_idempotency_table" {
@@ -121,6 +167,63 @@ run "existing_resources_with_keys_topic_and_idempotency_table" {
       },
     ])
     error_message = "Grants for the existing key, topic and idempotency table must name exactly those ARNs."
+  }
+
+  assert {
+    condition = jsondecode(module.execution_role.policy_json) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ReadStream"
+          Effect   = "Allow"
+          Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+          Resource = ["arn:aws:dynamodb:us-east-1:222222222222:table/orders/stream/2025-06-01T12:00:00.123"]
+        },
+        {
+          Sid      = "ListStreams"
+          Effect   = "Allow"
+          Action   = ["dynamodb:ListStreams"]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "WriteOwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["arn:aws:logs:us-east-1:222222222222:log-group:/aws/lambda/orders-handler:*"]
+        },
+        {
+          Sid      = "DecryptStream"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt"]
+          Resource = ["arn:aws:kms:us-east-1:222222222222:key/orders-table"]
+        },
+        {
+          Sid      = "SendFailureRecords"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = ["arn:aws:sqs:us-east-1:222222222222:shared-stream-failures"]
+        },
+        {
+          Sid      = "PublishNotifications"
+          Effect   = "Allow"
+          Action   = ["sns:Publish"]
+          Resource = ["arn:aws:sns:us-east-1:222222222222:order-events"]
+        },
+        {
+          Sid      = "IdempotencyRecords"
+          Effect   = "Allow"
+          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+          Resource = ["arn:aws:dynamodb:us-east-1:222222222222:table/orders-idempotency"]
+        },
+        {
+          Sid      = "WriteTraces"
+          Effect   = "Allow"
+          Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+          Resource = ["*"]
+        },
+      ]
+    }
+    error_message = "The attached policy must name exactly the existing stream key, topic and idempotency table."
   }
 }
 

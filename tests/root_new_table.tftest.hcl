@@ -1,13 +1,7 @@
 # Root module, new-table mode: a table with Streams on, insert-only mapping,
 # failure queue wired as the on-failure destination, least-privilege role.
 
-mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-}
+mock_provider "aws" {}
 
 override_resource {
   target = module.stream_table.aws_dynamodb_table.this[0]
@@ -167,6 +161,58 @@ run "defaults_insert_only_pipeline" {
     condition     = module.failure_queue.alarm_name == "profiles-failures-visible-messages"
     error_message = "The failure queue alarm should exist by default."
   }
+
+  assert {
+    condition = jsondecode(module.execution_role.policy_json) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ReadStream"
+          Effect   = "Allow"
+          Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+          Resource = ["arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"]
+        },
+        {
+          Sid      = "ListStreams"
+          Effect   = "Allow"
+          Action   = ["dynamodb:ListStreams"]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "WriteOwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles:*"]
+        },
+        {
+          Sid      = "SendFailureRecords"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = ["arn:aws:sqs:eu-west-1:111111111111:profiles-failures"]
+        },
+        {
+          Sid      = "WriteTraces"
+          Effect   = "Allow"
+          Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+          Resource = ["*"]
+        },
+      ]
+    }
+    error_message = "The policy attached to the role must be exactly these five statements on the created stream, log group and queue."
+  }
+
+  assert {
+    condition = jsondecode(module.execution_role.assume_role_policy_json) == {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "LambdaAssumeRole"
+        Effect    = "Allow"
+        Action    = ["sts:AssumeRole"]
+        Principal = { Service = ["lambda.amazonaws.com"] }
+      }]
+    }
+    error_message = "Only the Lambda service may assume the role."
+  }
 }
 
 run "optional_topic_and_idempotency_table" {
@@ -228,6 +274,57 @@ run "optional_topic_and_idempotency_table" {
     ])
     error_message = "sns:Publish and the idempotency item actions must be scoped to the created topic and table."
   }
+
+  assert {
+    condition = jsondecode(module.execution_role.policy_json) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ReadStream"
+          Effect   = "Allow"
+          Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+          Resource = ["arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"]
+        },
+        {
+          Sid      = "ListStreams"
+          Effect   = "Allow"
+          Action   = ["dynamodb:ListStreams"]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "WriteOwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles:*"]
+        },
+        {
+          Sid      = "SendFailureRecords"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = ["arn:aws:sqs:eu-west-1:111111111111:profiles-failures"]
+        },
+        {
+          Sid      = "PublishNotifications"
+          Effect   = "Allow"
+          Action   = ["sns:Publish"]
+          Resource = ["arn:aws:sns:eu-west-1:111111111111:profiles-notifications"]
+        },
+        {
+          Sid      = "IdempotencyRecords"
+          Effect   = "Allow"
+          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+          Resource = ["arn:aws:dynamodb:eu-west-1:111111111111:table/profiles-idempotency"]
+        },
+        {
+          Sid      = "WriteTraces"
+          Effect   = "Allow"
+          Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+          Resource = ["*"]
+        },
+      ]
+    }
+    error_message = "The attached policy must add exactly sns:Publish on the created topic and the item actions on the created idempotency table."
+  }
 }
 
 run "customer_managed_keys" {
@@ -258,6 +355,139 @@ run "customer_managed_keys" {
   assert {
     condition     = module.failure_queue.kms_master_key_id == "arn:aws:kms:eu-west-1:111111111111:key/queue-key"
     error_message = "The queue should be encrypted with the given key."
+  }
+
+  assert {
+    condition = jsondecode(module.execution_role.policy_json) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ReadStream"
+          Effect   = "Allow"
+          Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+          Resource = ["arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"]
+        },
+        {
+          Sid      = "ListStreams"
+          Effect   = "Allow"
+          Action   = ["dynamodb:ListStreams"]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "WriteOwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles:*"]
+        },
+        {
+          Sid      = "DecryptStream"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt"]
+          Resource = ["arn:aws:kms:eu-west-1:111111111111:key/table-key"]
+        },
+        {
+          Sid      = "SendFailureRecords"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = ["arn:aws:sqs:eu-west-1:111111111111:profiles-failures"]
+        },
+        {
+          Sid      = "EncryptFailureRecords"
+          Effect   = "Allow"
+          Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+          Resource = ["arn:aws:kms:eu-west-1:111111111111:key/queue-key"]
+        },
+      ]
+    }
+    error_message = "The attached policy must grant the table's and the queue's keys exactly, and no X-Ray without active tracing."
+  }
+}
+
+run "customer_managed_keys_of_topic_and_idempotency_table" {
+  command = apply
+
+  variables {
+    create_notification_topic      = true
+    notification_topic_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/topic-key"
+    create_idempotency_table       = true
+    idempotency_table_kms_key_arn  = "arn:aws:kms:eu-west-1:111111111111:key/idempotency-key"
+  }
+
+  override_resource {
+    target = module.notification_topic.aws_sns_topic.this[0]
+    values = {
+      arn = "arn:aws:sns:eu-west-1:111111111111:profiles-notifications"
+    }
+  }
+
+  override_resource {
+    target = module.idempotency_table.aws_dynamodb_table.this[0]
+    values = {
+      arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/profiles-idempotency"
+    }
+  }
+
+  assert {
+    condition = jsondecode(module.execution_role.policy_json) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ReadStream"
+          Effect   = "Allow"
+          Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+          Resource = ["arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"]
+        },
+        {
+          Sid      = "ListStreams"
+          Effect   = "Allow"
+          Action   = ["dynamodb:ListStreams"]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "WriteOwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles:*"]
+        },
+        {
+          Sid      = "SendFailureRecords"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = ["arn:aws:sqs:eu-west-1:111111111111:profiles-failures"]
+        },
+        {
+          Sid      = "PublishNotifications"
+          Effect   = "Allow"
+          Action   = ["sns:Publish"]
+          Resource = ["arn:aws:sns:eu-west-1:111111111111:profiles-notifications"]
+        },
+        {
+          Sid      = "EncryptNotifications"
+          Effect   = "Allow"
+          Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+          Resource = ["arn:aws:kms:eu-west-1:111111111111:key/topic-key"]
+        },
+        {
+          Sid      = "IdempotencyRecords"
+          Effect   = "Allow"
+          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+          Resource = ["arn:aws:dynamodb:eu-west-1:111111111111:table/profiles-idempotency"]
+        },
+        {
+          Sid      = "EncryptIdempotencyRecords"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+          Resource = ["arn:aws:kms:eu-west-1:111111111111:key/idempotency-key"]
+        },
+        {
+          Sid      = "WriteTraces"
+          Effect   = "Allow"
+          Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+          Resource = ["*"]
+        },
+      ]
+    }
+    error_message = "The attached policy must grant the topic's and the idempotency table's customer keys exactly."
   }
 }
 

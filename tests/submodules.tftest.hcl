@@ -1,13 +1,7 @@
 # Each provider-backed submodule on its own, asserting on its resources'
 # arguments (plan/apply against the mocked provider) and its own rules.
 
-mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-}
+mock_provider "aws" {}
 
 # --- stream-table -----------------------------------------------------------
 
@@ -134,6 +128,28 @@ run "failure_queue_fifo_name" {
 }
 
 # --- event-source-mapping ---------------------------------------------------
+# The mapping takes its settings from esm-settings' `mapping` output; these
+# plan-only runs render them the way a caller does (run.<name>.mapping).
+
+run "esm_settings_with_metrics" {
+  command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
+  variables {
+    mapping_metrics = ["EventCount"]
+  }
+}
+
+run "esm_settings_without_batch_item_failures" {
+  command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
+  variables {
+    report_batch_item_failures = false
+  }
+}
 
 run "event_source_mapping_wiring" {
   command = plan
@@ -144,7 +160,7 @@ run "event_source_mapping_wiring" {
     function_name              = "profiles"
     event_source_arn           = "arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"
     on_failure_destination_arn = "arn:aws:sqs:eu-west-1:111111111111:profiles-failures"
-    mapping_metrics            = ["EventCount"]
+    settings                   = run.esm_settings_with_metrics.mapping
   }
 
   assert {
@@ -155,6 +171,11 @@ run "event_source_mapping_wiring" {
   assert {
     condition     = [for f in aws_lambda_event_source_mapping.this[0].filter_criteria[0].filter : f.pattern] == ["{\"eventName\":[\"INSERT\"]}"]
     error_message = "filter_criteria must carry exactly the insert-only pattern."
+  }
+
+  assert {
+    condition     = output.filter_patterns == ["{\"eventName\":[\"INSERT\"]}"]
+    error_message = "The filter_patterns output must list exactly the patterns on the mapping."
   }
 
   assert {
@@ -169,9 +190,11 @@ run "event_source_mapping_wiring" {
       aws_lambda_event_source_mapping.this[0].bisect_batch_on_function_error == true &&
       aws_lambda_event_source_mapping.this[0].starting_position == "TRIM_HORIZON" &&
       aws_lambda_event_source_mapping.this[0].batch_size == 100 &&
-      aws_lambda_event_source_mapping.this[0].parallelization_factor == 1
+      aws_lambda_event_source_mapping.this[0].parallelization_factor == 1 &&
+      aws_lambda_event_source_mapping.this[0].maximum_batching_window_in_seconds == 0 &&
+      aws_lambda_event_source_mapping.this[0].tumbling_window_in_seconds == 0
     )
-    error_message = "Safe defaults: 3 retries, 1 h record age, bisect on, TRIM_HORIZON, batch 100, parallelization 1."
+    error_message = "Safe defaults: 3 retries, 1 h record age, bisect on, TRIM_HORIZON, batch 100, parallelization 1, no batching or tumbling window."
   }
 
   assert {
@@ -186,9 +209,9 @@ run "event_source_mapping_without_destination_or_metrics" {
     source = "./modules/event-source-mapping"
   }
   variables {
-    function_name              = "profiles"
-    event_source_arn           = "arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"
-    report_batch_item_failures = false
+    function_name    = "profiles"
+    event_source_arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"
+    settings         = run.esm_settings_without_batch_item_failures.mapping
   }
   assert {
     condition     = length(aws_lambda_event_source_mapping.this[0].destination_config) == 0 && length(aws_lambda_event_source_mapping.this[0].metrics_config) == 0
@@ -200,12 +223,55 @@ run "event_source_mapping_without_destination_or_metrics" {
   }
 }
 
+# A caller may also write the object by hand: exactly these values reach the mapping.
+run "event_source_mapping_hand_written_settings" {
+  command = plan
+  module {
+    source = "./modules/event-source-mapping"
+  }
+  variables {
+    function_name    = "profiles"
+    event_source_arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"
+    settings = {
+      BatchSize                      = 50
+      MaximumBatchingWindowInSeconds = 5
+      StartingPosition               = "LATEST"
+      ParallelizationFactor          = 2
+      BisectBatchOnFunctionError     = false
+      MaximumRetryAttempts           = 7
+      MaximumRecordAgeInSeconds      = 600
+      TumblingWindowInSeconds        = 30
+      FunctionResponseTypes          = []
+      FilterCriteria                 = { Filters = [] }
+      MetricsConfig                  = { Metrics = [] }
+    }
+  }
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.this[0].batch_size == 50 &&
+      aws_lambda_event_source_mapping.this[0].maximum_batching_window_in_seconds == 5 &&
+      aws_lambda_event_source_mapping.this[0].starting_position == "LATEST" &&
+      aws_lambda_event_source_mapping.this[0].parallelization_factor == 2 &&
+      aws_lambda_event_source_mapping.this[0].bisect_batch_on_function_error == false &&
+      aws_lambda_event_source_mapping.this[0].maximum_retry_attempts == 7 &&
+      aws_lambda_event_source_mapping.this[0].maximum_record_age_in_seconds == 600 &&
+      aws_lambda_event_source_mapping.this[0].tumbling_window_in_seconds == 30
+    )
+    error_message = "Every settings value must reach its mapping argument."
+  }
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.this[0].filter_criteria) == 0 && output.filter_patterns == []
+    error_message = "No patterns: no filter_criteria block at all (an empty one is rejected by Lambda)."
+  }
+}
+
 run "event_source_mapping_fifo_destination" {
   command = plan
   module {
     source = "./modules/event-source-mapping"
   }
   variables {
+    settings                   = run.esm_settings_with_metrics.mapping
     function_name              = "profiles"
     event_source_arn           = "arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"
     on_failure_destination_arn = "arn:aws:sqs:eu-west-1:111111111111:profiles-failures.fifo"
@@ -219,6 +285,7 @@ run "event_source_mapping_table_arn_as_source" {
     source = "./modules/event-source-mapping"
   }
   variables {
+    settings         = run.esm_settings_with_metrics.mapping
     function_name    = "profiles"
     event_source_arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/profiles"
   }
@@ -231,6 +298,7 @@ run "event_source_mapping_without_stream" {
     source = "./modules/event-source-mapping"
   }
   variables {
+    settings      = run.esm_settings_with_metrics.mapping
     function_name = "profiles"
   }
   expect_failures = [aws_lambda_event_source_mapping.this[0]]
@@ -249,41 +317,100 @@ run "execution_role_policy_document" {
     log_group_arn               = "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles"
     attach_failure_queue_policy = true
     failure_queue_arn           = "arn:aws:sqs:eu-west-1:111111111111:profiles-failures"
-    policy_statements = [{
-      sid       = "ReadConfig"
-      actions   = ["ssm:GetParameter"]
-      resources = ["arn:aws:ssm:eu-west-1:111111111111:parameter/profiles/*"]
-    }]
+    policy_statements = [
+      {
+        sid       = "ReadConfig"
+        actions   = ["ssm:GetParameter"]
+        resources = ["arn:aws:ssm:eu-west-1:111111111111:parameter/profiles/*"]
+        conditions = [
+          { test = "StringEquals", variable = "aws:RequestedRegion", values = ["eu-west-1"] },
+          { test = "Bool", variable = "aws:SecureTransport", values = ["true"] },
+          { test = "StringEquals", variable = "aws:PrincipalAccount", values = ["111111111111", "222222222222"] },
+        ]
+      },
+      {
+        effect    = "Deny"
+        actions   = ["ssm:PutParameter"]
+        resources = ["arn:aws:ssm:eu-west-1:111111111111:parameter/profiles/*"]
+      },
+    ]
+  }
+
+  # The module's statements in order, then the caller's: Sid only when given,
+  # conditions grouped by test operator.
+  assert {
+    condition = jsondecode(aws_iam_role_policy.this[0].policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ReadStream"
+          Effect   = "Allow"
+          Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+          Resource = ["arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"]
+        },
+        {
+          Sid      = "ListStreams"
+          Effect   = "Allow"
+          Action   = ["dynamodb:ListStreams"]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "WriteOwnLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles:*"]
+        },
+        {
+          Sid      = "SendFailureRecords"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = ["arn:aws:sqs:eu-west-1:111111111111:profiles-failures"]
+        },
+        {
+          Sid      = "WriteTraces"
+          Effect   = "Allow"
+          Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "ReadConfig"
+          Effect   = "Allow"
+          Action   = ["ssm:GetParameter"]
+          Resource = ["arn:aws:ssm:eu-west-1:111111111111:parameter/profiles/*"]
+          Condition = {
+            StringEquals = {
+              "aws:RequestedRegion"  = ["eu-west-1"]
+              "aws:PrincipalAccount" = ["111111111111", "222222222222"]
+            }
+            Bool = { "aws:SecureTransport" = ["true"] }
+          }
+        },
+        {
+          Effect   = "Deny"
+          Action   = ["ssm:PutParameter"]
+          Resource = ["arn:aws:ssm:eu-west-1:111111111111:parameter/profiles/*"]
+        },
+      ]
+    }
+    error_message = "The inline policy must be exactly the module's five statements on these ARNs, then the caller's two."
   }
 
   assert {
-    condition     = data.aws_iam_policy_document.this[0].statement[0].resources == toset(["arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"])
-    error_message = "Stream reads must be granted on the stream ARN only."
+    condition     = output.policy_json == aws_iam_role_policy.this[0].policy
+    error_message = "The policy_json output must be the policy attached to the role."
   }
 
   assert {
-    condition     = data.aws_iam_policy_document.this[0].statement[0].actions == toset(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"])
-    error_message = "Exactly the three stream read actions on the stream."
-  }
-
-  assert {
-    condition     = data.aws_iam_policy_document.this[0].statement[2].resources == toset(["arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles:*"])
-    error_message = "Log writes must be granted on the function's log group only."
-  }
-
-  assert {
-    condition     = data.aws_iam_policy_document.this[0].statement[3].actions == toset(["sqs:SendMessage"]) && data.aws_iam_policy_document.this[0].statement[3].resources == toset(["arn:aws:sqs:eu-west-1:111111111111:profiles-failures"])
-    error_message = "sqs:SendMessage on the failure queue only."
-  }
-
-  assert {
-    condition     = length(data.aws_iam_policy_document.this[0].statement) == 6 && data.aws_iam_policy_document.this[0].statement[5].sid == "ReadConfig"
-    error_message = "The caller's statement is appended after the module's five."
-  }
-
-  assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.this[0].statement : !contains(s.resources, "*") || contains(["ListStreams", "WriteTraces"], s.sid)])
-    error_message = "\"*\" is only allowed for ListStreams and X-Ray, which have no resource-level permissions."
+    condition = jsondecode(aws_iam_role.this[0].assume_role_policy) == {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "LambdaAssumeRole"
+        Effect    = "Allow"
+        Action    = ["sts:AssumeRole"]
+        Principal = { Service = ["lambda.amazonaws.com"] }
+      }]
+    }
+    error_message = "Only the Lambda service may assume the role."
   }
 
   assert {
@@ -320,6 +447,17 @@ run "execution_role_wildcard_log_group" {
 }
 
 # --- lambda-function --------------------------------------------------------
+# The function takes handler-settings' `function_settings` output.
+
+run "handler_settings_with_topic" {
+  command = plan
+  module {
+    source = "./modules/handler-settings"
+  }
+  variables {
+    notification_topic_arn = "arn:aws:sns:eu-west-1:111111111111:profile-events"
+  }
+}
 
 run "lambda_function_settings" {
   command = plan
@@ -327,10 +465,10 @@ run "lambda_function_settings" {
     source = "./modules/lambda-function"
   }
   variables {
-    function_name          = "profiles"
-    role_arn               = "arn:aws:iam::111111111111:role/profiles"
-    filename               = "./tests/tf-fixtures/stub-handler.zip"
-    notification_topic_arn = "arn:aws:sns:eu-west-1:111111111111:profile-events"
+    function_name = "profiles"
+    role_arn      = "arn:aws:iam::111111111111:role/profiles"
+    filename      = "./tests/tf-fixtures/stub-handler.zip"
+    settings      = run.handler_settings_with_topic.function_settings
   }
 
   assert {
@@ -350,8 +488,19 @@ run "lambda_function_settings" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].environment[0].variables["STREAM_HANDLER_NOTIFICATION_TOPIC_ARN"] == "arn:aws:sns:eu-west-1:111111111111:profile-events"
-    error_message = "The environment must come from handler-settings."
+    condition = aws_lambda_function.this[0].environment[0].variables == tomap({
+      POWERTOOLS_SERVICE_NAME                = "ddb-stream-handler"
+      POWERTOOLS_METRICS_NAMESPACE           = "DynamoDBStreams"
+      POWERTOOLS_LOG_LEVEL                   = "INFO"
+      STREAM_HANDLER_ALLOWED_EVENT_NAMES     = "INSERT"
+      STREAM_HANDLER_PROCESSOR               = "handler.processors.user_profile:process_record"
+      STREAM_HANDLER_NOTIFICATION_TOPIC_ARN  = "arn:aws:sns:eu-west-1:111111111111:profile-events"
+      STREAM_HANDLER_IDEMPOTENCY_TABLE       = ""
+      STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS = "86400"
+      STREAM_HANDLER_INVALID_RECORD_ACTION   = "fail"
+      STREAM_HANDLER_LOG_IMAGES              = "false"
+    })
+    error_message = "The environment must be exactly what handler-settings renders."
   }
 
   assert {
@@ -365,6 +514,34 @@ run "lambda_function_settings" {
   }
 }
 
+# A caller may also write the object by hand: exactly these values reach the function.
+run "lambda_function_hand_written_settings" {
+  command = plan
+  module {
+    source = "./modules/lambda-function"
+  }
+  variables {
+    function_name = "profiles"
+    role_arn      = "arn:aws:iam::111111111111:role/profiles"
+    filename      = "./tests/tf-fixtures/stub-handler.zip"
+    settings = {
+      environment_variables = { STREAM_HANDLER_PROCESSOR = "my_app.processors:handle" }
+      timeout               = 120
+      memory_size           = 1024
+      handler               = "my_app.entry.main"
+    }
+  }
+  assert {
+    condition = (
+      aws_lambda_function.this[0].environment[0].variables == tomap({ STREAM_HANDLER_PROCESSOR = "my_app.processors:handle" }) &&
+      aws_lambda_function.this[0].timeout == 120 &&
+      aws_lambda_function.this[0].memory_size == 1024 &&
+      aws_lambda_function.this[0].handler == "my_app.entry.main"
+    )
+    error_message = "Every settings value must reach its function argument."
+  }
+}
+
 run "lambda_function_missing_zip" {
   command = plan
   module {
@@ -374,6 +551,7 @@ run "lambda_function_missing_zip" {
     function_name = "profiles"
     role_arn      = "arn:aws:iam::111111111111:role/profiles"
     filename      = "./tests/tf-fixtures/does-not-exist.zip"
+    settings      = run.handler_settings_with_topic.function_settings
   }
   expect_failures = [aws_lambda_function.this[0]]
 }

@@ -1,7 +1,7 @@
 # Submodule and example variable rules, one run per rule (the value breaks that
-# rule only). Rules of variables copied from esm-settings and handler-settings
-# into event-source-mapping and lambda-function are tested on the originals;
-# variable_copies.tftest.hcl keeps the copies identical.
+# rule only). event-source-mapping and lambda-function take their settings as
+# one object rendered by esm-settings / handler-settings (whose own rules are
+# tested first); the *_settings_defaults runs render it for the runs below.
 
 mock_provider "aws" {}
 
@@ -186,6 +186,21 @@ run "handler_settings_environment_variables" {
   expect_failures = [var.environment_variables]
 }
 
+# The default settings objects, as a caller renders them.
+run "esm_settings_defaults" {
+  command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
+}
+
+run "handler_settings_defaults" {
+  command = plan
+  module {
+    source = "./modules/handler-settings"
+  }
+}
+
 # modules/event-source-mapping: a function name with a space
 run "event_source_mapping_function_name" {
   command = plan
@@ -193,6 +208,7 @@ run "event_source_mapping_function_name" {
     source = "./modules/event-source-mapping"
   }
   variables {
+    settings      = run.esm_settings_defaults.mapping
     function_name = "profiles handler"
   }
   expect_failures = [var.function_name]
@@ -205,6 +221,7 @@ run "event_source_mapping_on_failure_destination_arn" {
     source = "./modules/event-source-mapping"
   }
   variables {
+    settings                   = run.esm_settings_defaults.mapping
     on_failure_destination_arn = "arn:aws:lambda:us-east-1:111111111111:function:dlq"
   }
   expect_failures = [var.on_failure_destination_arn]
@@ -217,9 +234,60 @@ run "event_source_mapping_kms_key_arn" {
     source = "./modules/event-source-mapping"
   }
   variables {
+    settings    = run.esm_settings_defaults.mapping
     kms_key_arn = "alias/lambda"
   }
   expect_failures = [var.kms_key_arn]
+}
+
+# modules/event-source-mapping: a starting position DynamoDB streams do not support
+run "event_source_mapping_settings_starting_position" {
+  command = plan
+  module {
+    source = "./modules/event-source-mapping"
+  }
+  variables {
+    settings = merge(run.esm_settings_defaults.mapping, { StartingPosition = "AT_TIMESTAMP" })
+  }
+  expect_failures = [var.settings]
+}
+
+# modules/event-source-mapping: more than Lambda's 5 filter patterns
+run "event_source_mapping_settings_filter_count" {
+  command = plan
+  module {
+    source = "./modules/event-source-mapping"
+  }
+  variables {
+    settings = merge(run.esm_settings_defaults.mapping, {
+      FilterCriteria = { Filters = [for i in range(6) : { Pattern = "{\"eventName\":[\"INSERT\"],\"n\":[${i}]}" }] }
+    })
+  }
+  expect_failures = [var.settings]
+}
+
+# modules/event-source-mapping: a response type Lambda does not know
+run "event_source_mapping_settings_function_response_types" {
+  command = plan
+  module {
+    source = "./modules/event-source-mapping"
+  }
+  variables {
+    settings = merge(run.esm_settings_defaults.mapping, { FunctionResponseTypes = ["BatchItemFailures"] })
+  }
+  expect_failures = [var.settings]
+}
+
+# modules/event-source-mapping: a metric DynamoDB stream mappings do not offer
+run "event_source_mapping_settings_metrics" {
+  command = plan
+  module {
+    source = "./modules/event-source-mapping"
+  }
+  variables {
+    settings = merge(run.esm_settings_defaults.mapping, { MetricsConfig = { Metrics = ["ErrorCount"] } })
+  }
+  expect_failures = [var.settings]
 }
 
 # modules/execution-role: a role name with a space
@@ -565,6 +633,7 @@ run "lambda_function_function_name" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles handler"
   }
   expect_failures = [var.function_name]
@@ -577,6 +646,7 @@ run "lambda_function_description" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     description   = join("", [for i in range(257) : "x"])
   }
@@ -590,6 +660,7 @@ run "lambda_function_role_arn" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     role_arn      = "profiles"
   }
@@ -603,6 +674,7 @@ run "lambda_function_filename" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     filename      = "handler.jar"
   }
@@ -610,16 +682,42 @@ run "lambda_function_filename" {
 }
 
 # modules/lambda-function: a handler without its module
-run "lambda_function_handler" {
+run "lambda_function_settings_handler" {
   command = plan
   module {
     source = "./modules/lambda-function"
   }
   variables {
     function_name = "profiles"
-    handler       = "lambda_handler"
+    settings      = merge(run.handler_settings_defaults.function_settings, { handler = "lambda_handler" })
   }
-  expect_failures = [var.handler]
+  expect_failures = [var.settings]
+}
+
+# modules/lambda-function: above Lambda's 15 minutes
+run "lambda_function_settings_timeout" {
+  command = plan
+  module {
+    source = "./modules/lambda-function"
+  }
+  variables {
+    function_name = "profiles"
+    settings      = merge(run.handler_settings_defaults.function_settings, { timeout = 901 })
+  }
+  expect_failures = [var.settings]
+}
+
+# modules/lambda-function: below Lambda's 128 MB
+run "lambda_function_settings_memory_size" {
+  command = plan
+  module {
+    source = "./modules/lambda-function"
+  }
+  variables {
+    function_name = "profiles"
+    settings      = merge(run.handler_settings_defaults.function_settings, { memory_size = 64 })
+  }
+  expect_failures = [var.settings]
 }
 
 # modules/lambda-function: a runtime the package is not built for
@@ -629,6 +727,7 @@ run "lambda_function_runtime" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     runtime       = "python3.11"
   }
@@ -642,6 +741,7 @@ run "lambda_function_architecture" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     architecture  = "aarch64"
   }
@@ -655,6 +755,7 @@ run "lambda_function_reserved_concurrent_executions" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings                       = run.handler_settings_defaults.function_settings
     function_name                  = "profiles"
     reserved_concurrent_executions = -5
   }
@@ -668,6 +769,7 @@ run "lambda_function_tracing_mode" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     tracing_mode  = "Enabled"
   }
@@ -681,6 +783,7 @@ run "lambda_function_kms_key_arn" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     kms_key_arn   = "alias/lambda"
   }
@@ -694,6 +797,7 @@ run "lambda_function_code_signing_config_arn" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings                = run.handler_settings_defaults.function_settings
     function_name           = "profiles"
     code_signing_config_arn = "arn:aws:signer:us-east-1:111111111111:/signing-profiles/p"
   }
@@ -707,6 +811,7 @@ run "lambda_function_layers" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     layers        = [for i in range(6) : "arn:aws:lambda:us-east-1:111111111111:layer:l${i}:1"]
   }
@@ -720,6 +825,7 @@ run "lambda_function_log_retention_in_days" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings              = run.handler_settings_defaults.function_settings
     function_name         = "profiles"
     log_retention_in_days = 45
   }
@@ -733,6 +839,7 @@ run "lambda_function_log_kms_key_id" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings       = run.handler_settings_defaults.function_settings
     function_name  = "profiles"
     log_kms_key_id = "alias/logs"
   }
@@ -746,6 +853,7 @@ run "lambda_function_log_format" {
     source = "./modules/lambda-function"
   }
   variables {
+    settings      = run.handler_settings_defaults.function_settings
     function_name = "profiles"
     log_format    = "Json"
   }

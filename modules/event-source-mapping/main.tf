@@ -1,26 +1,8 @@
-# All settings are validated and rendered by the provider-free esm-settings
-# module, the same code the local poller applies, so both read one truth.
-module "settings" {
-  source = "../esm-settings"
-
-  event_names                        = var.event_names
-  stream_view_type                   = var.stream_view_type
-  filters                            = var.filters
-  raw_filter_patterns                = var.raw_filter_patterns
-  batch_size                         = var.batch_size
-  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
-  starting_position                  = var.starting_position
-  parallelization_factor             = var.parallelization_factor
-  bisect_batch_on_function_error     = var.bisect_batch_on_function_error
-  maximum_retry_attempts             = var.maximum_retry_attempts
-  maximum_record_age_in_seconds      = var.maximum_record_age_in_seconds
-  tumbling_window_in_seconds         = var.tumbling_window_in_seconds
-  report_batch_item_failures         = var.report_batch_item_failures
-  mapping_metrics                    = var.mapping_metrics
-}
-
 locals {
-  mapping = module.settings.mapping
+  # Validated and rendered by modules/esm-settings (its `mapping` output), the
+  # same code the local poller applies, so both read one truth.
+  mapping         = var.settings
+  filter_patterns = [for f in var.settings.FilterCriteria.Filters : f.Pattern]
 }
 
 resource "aws_lambda_event_source_mapping" "this" {
@@ -42,7 +24,7 @@ resource "aws_lambda_event_source_mapping" "this" {
   kms_key_arn                        = var.kms_key_arn
 
   dynamic "filter_criteria" {
-    for_each = length(module.settings.filter_patterns) > 0 ? [module.settings.filter_patterns] : []
+    for_each = length(local.filter_patterns) > 0 ? [local.filter_patterns] : []
     content {
       dynamic "filter" {
         for_each = filter_criteria.value
@@ -63,7 +45,7 @@ resource "aws_lambda_event_source_mapping" "this" {
   }
 
   dynamic "metrics_config" {
-    for_each = length(var.mapping_metrics) > 0 ? [var.mapping_metrics] : []
+    for_each = length(local.mapping.MetricsConfig.Metrics) > 0 ? [local.mapping.MetricsConfig.Metrics] : []
     content {
       metrics = metrics_config.value
     }

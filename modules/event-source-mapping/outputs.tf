@@ -19,13 +19,13 @@ output "state" {
 }
 
 output "mapping" {
-  description = "The settings under the Lambda API's names (esm-settings output mapping)."
-  value       = module.settings.mapping
+  description = "The settings under the Lambda API's names, as given in `settings` (esm-settings output mapping)."
+  value       = var.settings
 }
 
 output "filter_patterns" {
   description = "The exact filter pattern JSON strings given to Lambda."
-  value       = module.settings.filter_patterns
+  value       = local.filter_patterns
 }
 
 output "on_failure_destination_arn" {

@@ -27,6 +27,50 @@ variable "event_source_arn" {
   }
 }
 
+variable "settings" {
+  description = "The mapping's settings as modules/esm-settings renders them: pass its `mapping` output (the Lambda API's names: BatchSize, FilterCriteria, ...), so the mapping gets exactly what the local pipeline uses."
+  type = object({
+    BatchSize                      = number
+    MaximumBatchingWindowInSeconds = number
+    StartingPosition               = string
+    ParallelizationFactor          = number
+    BisectBatchOnFunctionError     = bool
+    MaximumRetryAttempts           = number
+    MaximumRecordAgeInSeconds      = number
+    TumblingWindowInSeconds        = number
+    FunctionResponseTypes          = list(string)
+    FilterCriteria = object({
+      Filters = list(object({
+        Pattern = string
+      }))
+    })
+    MetricsConfig = object({
+      Metrics = list(string)
+    })
+  })
+  nullable = false
+
+  validation {
+    condition     = contains(["TRIM_HORIZON", "LATEST"], var.settings.StartingPosition)
+    error_message = "settings.StartingPosition must be TRIM_HORIZON or LATEST; render settings with modules/esm-settings (starting_position)."
+  }
+
+  validation {
+    condition     = length(var.settings.FilterCriteria.Filters) <= 5
+    error_message = "settings.FilterCriteria.Filters has more than 5 patterns, Lambda's limit; render settings with modules/esm-settings, which checks filters and raw_filter_patterns together."
+  }
+
+  validation {
+    condition     = alltrue([for t in var.settings.FunctionResponseTypes : t == "ReportBatchItemFailures"])
+    error_message = "settings.FunctionResponseTypes may only contain \"ReportBatchItemFailures\"."
+  }
+
+  validation {
+    condition     = alltrue([for m in var.settings.MetricsConfig.Metrics : m == "EventCount"])
+    error_message = "settings.MetricsConfig.Metrics may only contain \"EventCount\" for a DynamoDB stream mapping."
+  }
+}
+
 variable "enabled" {
   description = "Whether the mapping polls the stream. false pauses processing (records still expire after 24 h)."
   type        = bool

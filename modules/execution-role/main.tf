@@ -1,24 +1,8 @@
-data "aws_iam_policy_document" "assume_role" {
-  count = var.create ? 1 : 0
-
-  statement {
-    sid     = "LambdaAssumeRole"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
 locals {
   kms_send_actions = ["kms:GenerateDataKey", "kms:Decrypt"]
 
-  # Every statement the module grants, as plain data: the policy document is
-  # built from this list, and it is exposed as an output so tests can assert
-  # exact actions and resources (a mocked policy document's JSON is random).
+  # Every statement the module grants, as plain data: the policy is built from
+  # this list, which is also an output for review (sid, actions, resources).
   statements = concat(
     [
       {
@@ -85,37 +69,39 @@ locals {
   )
 }
 
-data "aws_iam_policy_document" "this" {
-  count = var.create ? 1 : 0
+# Policies are plain jsonencode() rather than aws_iam_policy_document, so the
+# exact JSON attached is known without the provider (and under a mocked one,
+# which would return random JSON for the data source). jsonencode sorts keys.
+locals {
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "LambdaAssumeRole"
+      Effect    = "Allow"
+      Action    = ["sts:AssumeRole"]
+      Principal = { Service = ["lambda.amazonaws.com"] }
+    }]
+  })
 
-  dynamic "statement" {
-    for_each = local.statements
-    content {
-      sid       = statement.value.sid
-      effect    = "Allow"
-      actions   = statement.value.actions
-      resources = statement.value.resources
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.policy_statements
-    content {
-      sid       = statement.value.sid
-      effect    = statement.value.effect
-      actions   = statement.value.actions
-      resources = statement.value.resources
-
-      dynamic "condition" {
-        for_each = statement.value.conditions
-        content {
-          test     = condition.value.test
-          variable = condition.value.variable
-          values   = condition.value.values
-        }
-      }
-    }
-  }
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [for s in local.statements : { Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = s.resources }],
+      # The caller's statements: Sid and Condition only when given; conditions
+      # sharing a test operator go under one key, as IAM's grammar has it.
+      [for s in var.policy_statements : merge(
+        { Effect = s.effect, Action = s.actions, Resource = s.resources },
+        { for k, v in { Sid = s.sid } : k => v if v != null },
+        { for k, v in {
+          Condition = {
+            for test in distinct([for c in s.conditions : c.test]) : test => {
+              for c in s.conditions : c.variable => c.values if c.test == test
+            }
+          }
+        } : k => v if length(s.conditions) > 0 },
+      )],
+    )
+  })
 }
 
 resource "aws_iam_role" "this" {
@@ -124,7 +110,7 @@ resource "aws_iam_role" "this" {
   name                 = var.name
   path                 = var.path
   description          = "Execution role of the DynamoDB stream handler ${var.name}: reads one stream, writes its own logs."
-  assume_role_policy   = data.aws_iam_policy_document.assume_role[0].json
+  assume_role_policy   = local.assume_role_policy
   permissions_boundary = var.permissions_boundary
 
   tags = var.tags
@@ -135,7 +121,7 @@ resource "aws_iam_role_policy" "this" {
 
   name   = var.name
   role   = aws_iam_role.this[0].id
-  policy = data.aws_iam_policy_document.this[0].json
+  policy = local.policy
 
   lifecycle {
     precondition {

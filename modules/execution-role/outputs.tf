@@ -9,8 +9,13 @@ output "role_name" {
 }
 
 output "policy_json" {
-  description = "The inline policy document JSON."
-  value       = try(data.aws_iam_policy_document.this[0].json, null)
+  description = "The inline policy JSON, as attached to the role (module statements, then policy_statements)."
+  value       = try(aws_iam_role_policy.this[0].policy, null)
+}
+
+output "assume_role_policy_json" {
+  description = "The role's trust policy JSON, as set on the role (lambda.amazonaws.com may assume it)."
+  value       = try(aws_iam_role.this[0].assume_role_policy, null)
 }
 
 output "policy_statements" {

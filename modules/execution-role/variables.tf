@@ -190,6 +190,11 @@ variable "policy_statements" {
     condition     = alltrue([for s in var.policy_statements : s.sid == null || can(regex("^[A-Za-z0-9]+$", coalesce(s.sid, "x")))])
     error_message = "policy_statements[*].sid may only contain letters and digits."
   }
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : length(distinct([for c in s.conditions : "${c.test} ${c.variable}"])) == length(s.conditions)])
+    error_message = "A policy_statements element has two conditions with the same test and variable; list all their values in one condition (values are ORed)."
+  }
 }
 
 variable "tags" {

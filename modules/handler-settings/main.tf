@@ -16,4 +16,9 @@ locals {
     STREAM_HANDLER_INVALID_RECORD_ACTION   = var.invalid_record_action
     STREAM_HANDLER_LOG_IMAGES              = var.log_images ? "true" : "false"
   }
+
+  environment_variables = tomap(merge(var.environment_variables, local.managed_environment))
+
+  # The packaged zip's entry point (docs/DESIGN.md contract).
+  handler = "handler.entrypoint.lambda_handler"
 }

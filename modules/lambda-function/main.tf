@@ -1,22 +1,3 @@
-module "settings" {
-  source = "../handler-settings"
-
-  event_names             = var.event_names
-  allowed_event_names     = var.allowed_event_names
-  processor               = var.processor
-  notification_topic_arn  = var.notification_topic_arn
-  idempotency_table_name  = var.idempotency_table_name
-  idempotency_ttl_seconds = var.idempotency_ttl_seconds
-  log_level               = var.log_level
-  service_name            = var.service_name
-  metrics_namespace       = var.metrics_namespace
-  log_images              = var.log_images
-  invalid_record_action   = var.invalid_record_action
-  timeout                 = var.timeout
-  memory_size             = var.memory_size
-  environment_variables   = var.environment_variables
-}
-
 locals {
   # The default is where `make package` writes the zip in this repository.
   filename   = var.filename == null ? "${path.module}/../../build/ddb-stream-handler.zip" : var.filename
@@ -46,11 +27,11 @@ resource "aws_lambda_function" "this" {
   function_name = var.function_name
   description   = var.description
   role          = var.role_arn
-  handler       = var.handler
+  handler       = var.settings.handler
   runtime       = var.runtime
   architectures = [var.architecture]
-  memory_size   = module.settings.memory_size
-  timeout       = module.settings.timeout
+  memory_size   = var.settings.memory_size
+  timeout       = var.settings.timeout
   layers        = var.layers
 
   filename         = local.filename
@@ -61,7 +42,7 @@ resource "aws_lambda_function" "this" {
   code_signing_config_arn        = var.code_signing_config_arn
 
   environment {
-    variables = module.settings.environment_variables
+    variables = var.settings.environment_variables
   }
 
   tracing_config {

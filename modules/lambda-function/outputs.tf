@@ -29,6 +29,6 @@ output "log_group_arn" {
 }
 
 output "environment_variables" {
-  description = "The function's environment as rendered by handler-settings."
-  value       = module.settings.environment_variables
+  description = "The function's environment variables (settings.environment_variables)."
+  value       = var.settings.environment_variables
 }

@@ -49,15 +49,29 @@ variable "filename" {
   }
 }
 
-variable "handler" {
-  description = "Handler entry point inside the zip."
-  type        = string
-  default     = "handler.entrypoint.lambda_handler"
-  nullable    = false
+variable "settings" {
+  description = "The function's settings as modules/handler-settings renders them: pass its `function_settings` output. environment_variables is the complete environment (the handler's POWERTOOLS_* and STREAM_HANDLER_* variables plus your own), timeout is in seconds, memory_size in MB, handler the entry point inside the zip."
+  type = object({
+    environment_variables = map(string)
+    timeout               = number
+    memory_size           = number
+    handler               = string
+  })
+  nullable = false
 
   validation {
-    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.handler))
-    error_message = "handler must be module.path.function, e.g. handler.entrypoint.lambda_handler."
+    condition     = var.settings.timeout >= 1 && var.settings.timeout <= 900 && floor(var.settings.timeout) == var.settings.timeout
+    error_message = "settings.timeout must be a whole number of seconds from 1 to 900."
+  }
+
+  validation {
+    condition     = var.settings.memory_size >= 128 && var.settings.memory_size <= 10240 && floor(var.settings.memory_size) == var.settings.memory_size
+    error_message = "settings.memory_size must be a whole number of MB from 128 to 10240."
+  }
+
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.settings.handler))
+    error_message = "settings.handler must be module.path.function, e.g. handler.entrypoint.lambda_handler."
   }
 }
 

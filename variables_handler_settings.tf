@@ -1,17 +1,11 @@
-# Handler settings: the same variables as modules/handler-settings (and the
-# root module), passed through to it so one tfvars file configures both.
-
-variable "event_names" {
-  description = "Event names the mapping passes (same variable as the root and esm-settings); the default for allowed_event_names."
-  type        = list(string)
-  default     = ["INSERT"]
-  nullable    = false
-
-  validation {
-    condition     = length(var.event_names) > 0 && alltrue([for name in var.event_names : contains(["INSERT", "MODIFY", "REMOVE"], name)])
-    error_message = "event_names must be a non-empty list drawn from INSERT, MODIFY and REMOVE."
-  }
-}
+# Generated from modules/handler-settings/variables.tf by `python -m devtools.tf_variables write`.
+# Do not edit: change the variable there and rerun the command. The root declares
+# these itself so that one flat tfvars file feeds the root and modules/handler-settings;
+# main.tf passes them to module.handler_settings.
+# Not copied (declared by hand or generated elsewhere):
+#   event_names: generated from modules/esm-settings; the root's one event_names feeds both.
+#   notification_topic_arn: in variables.tf; at the root it names an existing topic.
+#   idempotency_table_name: in variables.tf; at the root it names the table to create.
 
 variable "allowed_event_names" {
   description = "Event names the handler itself processes (its defensive check, in case the mapping's filter is changed or the code reused); records with other event names are skipped. null: same as event_names."
@@ -33,28 +27,6 @@ variable "processor" {
   validation {
     condition     = can(regex("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$", var.processor))
     error_message = "processor must look like package.module:function (a dotted Python module path, a colon, a function name)."
-  }
-}
-
-variable "notification_topic_arn" {
-  description = "SNS topic the user-profile processor publishes to. null: no publishing."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.notification_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.notification_topic_arn))
-    error_message = "notification_topic_arn must be null or an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)."
-  }
-}
-
-variable "idempotency_table_name" {
-  description = "DynamoDB table for Powertools idempotency (records processed once even when a batch is retried). null: idempotency off."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.idempotency_table_name == null || can(regex("^[a-zA-Z0-9_.-]{3,255}$", var.idempotency_table_name))
-    error_message = "idempotency_table_name must be null or a DynamoDB table name (3-255 characters: letters, digits, _ . -)."
   }
 }
 

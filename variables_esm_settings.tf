@@ -1,5 +1,9 @@
-# Mapping settings: the same variables as modules/esm-settings (and the root
-# module), passed through to it so one tfvars file configures both.
+# Generated from modules/esm-settings/variables.tf by `python -m devtools.tf_variables write`.
+# Do not edit: change the variable there and rerun the command. The root declares
+# these itself so that one flat tfvars file feeds the root and modules/esm-settings;
+# main.tf passes them to module.esm_settings.
+# Not copied (declared by hand or generated elsewhere):
+#   stream_view_type: in variables.tf; at the root it also sets the created table's view type.
 
 variable "event_names" {
   description = "Stream event names the mapping passes to the function: a non-empty subset of INSERT, MODIFY, REMOVE. A DynamoDB stream always carries all three; this is the only place to narrow it (INSERT only by default)."
@@ -15,18 +19,6 @@ variable "event_names" {
   validation {
     condition     = length(distinct(var.event_names)) == length(var.event_names)
     error_message = "event_names lists an event name twice; list each of INSERT, MODIFY, REMOVE at most once."
-  }
-}
-
-variable "stream_view_type" {
-  description = "View type of the stream the mapping reads (KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES). Used to reject filter conditions on an image the stream does not carry, which would silently match nothing."
-  type        = string
-  default     = "NEW_AND_OLD_IMAGES"
-  nullable    = false
-
-  validation {
-    condition     = contains(["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"], var.stream_view_type)
-    error_message = "stream_view_type must be one of KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES."
   }
 }
 
