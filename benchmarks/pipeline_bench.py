@@ -30,11 +30,15 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.esm_settings import load_from_modules
-from pipeline.local_aws import MotoServer, client, create_resources, use_fake_credentials
-from pipeline.poller import Poller
-from pipeline.stream_reader import describe_stream
-from pipeline.worker import FunctionConfig, LambdaWorker
+from handler import config as handler_config
+from pipeline.aws.clients import client, use_fake_credentials
+from pipeline.aws.moto_server import MotoServer
+from pipeline.aws.resources import create_resources
+from pipeline.esm.poller import Poller
+from pipeline.runtime.function import LocalFunction
+from pipeline.runtime.worker import LambdaWorker
+from pipeline.settings.loader import load_from_modules
+from pipeline.stream.shards import describe_stream
 
 REGION = "us-east-1"
 PROBE_MODULE = "pipeline_bench_probe"
@@ -105,7 +109,7 @@ def read_receipts(path: Path) -> dict[str, tuple[float, float]]:
 class WarmWorker:
     """A LambdaWorker started before the clock runs; the poller's invoker factory hands it out."""
 
-    def __init__(self, function: FunctionConfig) -> None:
+    def __init__(self, function: LocalFunction) -> None:
         self.worker = LambdaWorker(function)
         warmup = {"Records": [_warmup_record()]}
         started = time.perf_counter()
@@ -148,17 +152,12 @@ def run(zip_path: Path, records: int, latency_samples: int) -> dict[str, Any]:
         dynamodb = client("dynamodb", endpoint, REGION)
         streams = client("dynamodbstreams", endpoint, REGION)
 
-        def function(receipts: Path) -> FunctionConfig:
-            return FunctionConfig(
+        def function(receipts: Path) -> LocalFunction:
+            return LocalFunction(
+                settings.function.with_environment(
+                    **{handler_config.LOG_LEVEL: "ERROR", "BENCH_RECEIPTS": str(receipts)}
+                ),
                 zip_path=code,
-                environment={
-                    **settings.function.environment,
-                    "POWERTOOLS_LOG_LEVEL": "ERROR",
-                    "BENCH_RECEIPTS": str(receipts),
-                },
-                timeout_seconds=settings.function.timeout,
-                memory_mb=settings.function.memory_size,
-                handler=settings.function.handler,
                 region=REGION,
                 endpoint_url=endpoint,
             )

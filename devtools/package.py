@@ -42,6 +42,8 @@ from pathlib import Path, PurePosixPath
 from packaging.requirements import Requirement
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The handler package next to this one: the checkout's ``handler/``, or the installed package.
+HANDLER_PACKAGE = REPO_ROOT / "handler"
 
 RUNTIMES = {"python3.12": "3.12", "python3.13": "3.13"}
 ARCHITECTURES = {"arm64": "aarch64", "x86_64": "x86_64"}
@@ -452,12 +454,19 @@ def build(
 
 
 def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m devtools.package", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="ddb-stream-package", description=__doc__.split("\n\n")[0])
     parser.add_argument("--name", default="ddb-stream-handler", help="function name (default zip name)")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="arm64")
     parser.add_argument("--runtime", choices=sorted(RUNTIMES), default="python3.13")
-    parser.add_argument("--output", type=Path, help="zip path (default build/NAME.zip)")
-    parser.add_argument("--source", type=Path, default=REPO_ROOT / "handler", help="handler package dir")
+    parser.add_argument(
+        "--output", type=Path, help="zip path (default build/NAME.zip, from the current directory)"
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=HANDLER_PACKAGE,
+        help="handler package dir (default: this installation's handler)",
+    )
     parser.add_argument(
         "--requirements", type=Path, help="runtime requirements (default SOURCE/requirements.txt)"
     )
@@ -471,7 +480,7 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--cache-dir",
         type=Path,
-        default=Path(os.environ.get("LAMBDA_PACKAGE_PIP_CACHE", REPO_ROOT / "build" / "pip-cache")),
+        default=Path(os.environ.get("LAMBDA_PACKAGE_PIP_CACHE", Path("build") / "pip-cache")),
         help="pip download cache, shared between builds (env LAMBDA_PACKAGE_PIP_CACHE)",
     )
     parser.add_argument("--find-links", type=Path, action="append", default=[], help="extra wheel directory")
@@ -483,7 +492,7 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(sys.argv[1:] if argv is None else argv)
-    output: Path = args.output or REPO_ROOT / "build" / f"{args.name}.zip"
+    output: Path = args.output or Path("build") / f"{args.name}.zip"
     source: Path = args.source.resolve()
     try:
         result = build(

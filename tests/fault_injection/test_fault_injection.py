@@ -22,22 +22,26 @@ import time
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipeline.archive import read_archive_file
-from pipeline.esm_settings import load_from_modules
-from pipeline.filter_rules import FilterCriteria
-from pipeline.local_aws import MotoServer, client, use_fake_credentials
-from pipeline.on_failure import OnFailureDestination, OnFailureMessage
-from pipeline.poller import Poller
-from pipeline.redrive import RedriveOptions, redrive_queue
-from pipeline.stream_reader import region_of, seq_key, to_lambda_record
-from pipeline.worker import FunctionConfig, InvokeStatus, LambdaWorker
+from pipeline.aws.arn import region_of
+from pipeline.aws.clients import client
+from pipeline.esm.events import Invoked, PollerEvent
+from pipeline.esm.on_failure import OnFailureDestination, OnFailureMessage
+from pipeline.esm.poller import Poller
+from pipeline.filters.rules import FilterCriteria
+from pipeline.redrive.archive import read_archive_file
+from pipeline.redrive.queue import RedriveOptions, redrive_queue
+from pipeline.runtime.function import LocalFunction
+from pipeline.runtime.invoker import InvokeStatus
+from pipeline.runtime.worker import LambdaWorker
+from pipeline.settings.loader import load_from_modules
+from pipeline.stream.records import to_lambda_record
+from pipeline.stream.shards import seq_key
 
 REGION = "us-east-1"
 SEED = 20261122
@@ -156,13 +160,6 @@ def read_stream(streams: Any, stream_arn: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    use_fake_credentials()
-    with MotoServer() as server:
-        yield server.endpoint_url
-
-
-@pytest.fixture(scope="module")
 def function_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The handler package from this checkout plus the fault processor, as one deployment zip.
 
@@ -268,13 +265,13 @@ class Observer:
     deliveries: Counter[str] = field(default_factory=Counter)
     function_seconds: float = 0.0
 
-    def __call__(self, kind: str, shard_id: str, entries: list[Any], detail: Any) -> None:  # noqa: ARG002
-        if kind != "invoke":
+    def __call__(self, event: PollerEvent) -> None:
+        if not isinstance(event, Invoked):
             return
-        sequences = [entry.sequence_number for entry in entries]
-        self.invocations.append(Invocation(sequences, detail.status))
+        sequences = event.sequence_numbers
+        self.invocations.append(Invocation(sequences, event.result.status))
         self.deliveries.update(sequences)
-        self.function_seconds += detail.duration_ms / 1000
+        self.function_seconds += event.result.duration_ms / 1000
 
 
 def effect_counts(dynamodb: Any, table: str) -> dict[str, int]:
@@ -344,12 +341,9 @@ def test_every_insert_processed_exactly_once_or_parked_then_redriven(
     settings = load_from_modules(write_tfvars(tmp_path / "fault.tfvars.json", tables, log))
     assert settings.esm.batch_size == BATCH_SIZE
     assert settings.esm.filter_criteria == {"Filters": [{"Pattern": '{"eventName":["INSERT"]}'}]}
-    function = FunctionConfig(
+    function = LocalFunction(
+        settings.function,
         zip_path=function_zip,
-        environment=settings.function.environment,
-        timeout_seconds=settings.function.timeout,
-        memory_mb=settings.function.memory_size,
-        handler=settings.function.handler,
         region=REGION,
         endpoint_url=endpoint,
         logs=tmp_path / "function-output.log",

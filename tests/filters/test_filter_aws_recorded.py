@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.filter_rules import FilterCriteria, FilterPatternError, compile_pattern
+from pipeline.filters.rules import FilterCriteria, FilterPatternError, compile_pattern
 
 STREAM_ARN = "arn:aws:dynamodb:us-east-1:111111111111:table/filters/stream/2025-11-25T15:56:00.000"
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from pipeline.filter_cli import main
+from pipeline.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = '{"eventName": ["INSERT"]}'
@@ -222,32 +220,8 @@ def test_test_bad_record_files_exit_two(tmp_path: Path, capsys: pytest.CaptureFi
 # --- live stream (moto server) ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    saved = {
-        k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
-    }
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
-    )
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def test_test_reads_a_live_stream(moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
-    ddb = boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1")
+def test_test_reads_a_live_stream(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ddb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
     table = ddb.create_table(
         TableName="profiles",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
@@ -272,7 +246,7 @@ def test_test_reads_a_live_stream(moto_endpoint: str, capsys: pytest.CaptureFixt
         "--stream-arn",
         arn,
         "--endpoint-url",
-        moto_endpoint,
+        endpoint,
     )
     assert code == 0
     results = json.loads(out)
@@ -284,9 +258,9 @@ def test_test_reads_a_live_stream(moto_endpoint: str, capsys: pytest.CaptureFixt
     assert {r["source"] for r in results} == {arn}
 
 
-def test_test_unknown_stream_exits_two(moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_test_unknown_stream_exits_two(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
     arn = "arn:aws:dynamodb:us-east-1:123456789012:table/nope/stream/2025-01-01T00:00:00.000"
-    code, out, err = run(capsys, "test", "--stream-arn", arn, "--endpoint-url", moto_endpoint)
+    code, out, err = run(capsys, "test", "--stream-arn", arn, "--endpoint-url", endpoint)
     assert code == 2
     assert out == ""
     assert err.startswith(f"error: {arn}: ResourceNotFoundException")

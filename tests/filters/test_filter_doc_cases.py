@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.filter_rules import FilterCriteria, compile_pattern
+from pipeline.filters.rules import FilterCriteria, compile_pattern
 
 # The INSERT record of the guide's DynamoDB example (a chocolate product table).
 DOC_RECORD: dict[str, Any] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.filter_rules import FilterCriteria, FilterPatternError, compile_pattern
+from pipeline.filters.rules import FilterCriteria, FilterPatternError, compile_pattern
 
 # (case, pattern text, JSON path of the problem, words of the message)
 INVALID: list[tuple[str, str, str, str]] = [

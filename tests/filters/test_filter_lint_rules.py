@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.filter_lint import Finding, has_errors, lint_filters, lint_pattern
-from pipeline.filter_rules import FilterCriteria
+from pipeline.filters.lint import Finding, has_errors, lint_filters, lint_pattern
+from pipeline.filters.rules import FilterCriteria
 
 RECORD = {
     "eventID": "1",

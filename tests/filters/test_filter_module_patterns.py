@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from pipeline.esm_settings import ESM_MODULE, render_module
-from pipeline.filter_cli import main
-from pipeline.filter_lint import lint_filters
-from pipeline.filter_rules import FilterCriteria
+from pipeline.cli import main
+from pipeline.filters.lint import lint_filters
+from pipeline.filters.rules import FilterCriteria
+from pipeline.settings.loader import ESM_MODULE
+from pipeline.settings.terraform import render_module
 
 TFVARS: dict[str, Any] = {
     "event_names": ["INSERT", "MODIFY"],

@@ -1,11 +1,8 @@
-"""Fixtures for the handler tests: fake AWS credentials and a moto server on loopback."""
+"""Fixtures for the handler tests: fake AWS credentials, and the session's moto server as the SDK endpoint."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from moto.server import ThreadedMotoServer
 
 
 @pytest.fixture(autouse=True)
@@ -21,18 +18,8 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
 
 
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
-    """One moto server (threaded, loopback, free port) for the session; yields its endpoint URL."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def moto_endpoint(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def moto_endpoint(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Points every boto3 client created during the test at the moto server."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
-    return moto_server
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    return endpoint

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-from handler_test_support import (
+
+from handler.batch import UnreportableFailureError
+from handler.config import InvalidRecordAction
+from handler.processing import DropRecord, ProcessingContext
+from handler.record import ChangeRecord
+from tests.handler.support import (
     batch,
     build_handler,
     emf_metrics,
@@ -15,11 +20,6 @@ from handler_test_support import (
     sequence_number,
     stream_record,
 )
-
-from handler.batch import UnreportableFailureError
-from handler.config import InvalidRecordAction
-from handler.processing import DropRecord, ProcessingContext
-from handler.record import ChangeRecord
 
 
 class Recorder:

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from handler_test_support import batch, profile_image, sequence_number, stream_record
 
 from handler.config import ConfigError
 from handler.processing import load_processor
+from tests.handler.support import batch, profile_image, sequence_number, stream_record
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "handler" / "README.md"

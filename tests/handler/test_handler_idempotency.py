@@ -7,7 +7,11 @@ import uuid
 
 import boto3
 import pytest
-from handler_test_support import (
+
+from handler.processing import ProcessingContext
+from handler.processors import user_profile
+from handler.record import ChangeRecord
+from tests.handler.support import (
     batch,
     build_handler,
     drain_queue,
@@ -17,10 +21,6 @@ from handler_test_support import (
     stream_record,
     topic_with_queue,
 )
-
-from handler.processing import ProcessingContext
-from handler.processors import user_profile
-from handler.record import ChangeRecord
 
 
 def _idempotency_table() -> str:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from handler_test_support import batch, build_handler, make_config, output_lines, profile_image, stream_record
+
+from tests.handler.support import (
+    batch,
+    build_handler,
+    make_config,
+    output_lines,
+    profile_image,
+    stream_record,
+)
 
 # Values that only ever appear inside item images (never in keys).
 EMAIL = "ada.lovelace@example.com"

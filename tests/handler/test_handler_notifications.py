@@ -8,7 +8,10 @@ import uuid
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-from handler_test_support import (
+
+from handler.config import InvalidRecordAction
+from handler.notifier import NotificationError, SnsNotifier, TransientNotificationError
+from tests.handler.support import (
     STREAM_ARN,
     batch,
     build_handler,
@@ -20,9 +23,6 @@ from handler_test_support import (
     stream_record,
     topic_with_queue,
 )
-
-from handler.config import InvalidRecordAction
-from handler.notifier import NotificationError, SnsNotifier, TransientNotificationError
 
 
 @pytest.mark.usefixtures("moto_endpoint")

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
-from handler_test_support import recorded_event, stream_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +20,7 @@ from handler.record import (
     deserialize_item,
     deserialize_value,
 )
+from tests.handler.support import recorded_event, stream_record
 
 
 def test_recorded_insert_with_binary_becomes_typed_record() -> None:

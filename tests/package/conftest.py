@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.package.helpers import HANDLER_DIR, Build, make_checkout, run_packager
+from tests.package.support import HANDLER_DIR, Build, make_checkout, run_packager
 
 
 @pytest.fixture(scope="session")

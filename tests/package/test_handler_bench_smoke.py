@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.package.helpers import REPO_ROOT, Build
+from tests.package.support import REPO_ROOT, Build
 
 
 def test_handler_bench_writes_every_figure(handler_zip: Build, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import boto3
 import pytest
 
-from tests.package.helpers import PACKAGER_FILES, REPO_ROOT, Build, run_packager
+from tests.package.support import PACKAGER_FILES, REPO_ROOT, Build, run_packager
 
 # What the Lambda Python runtime ships besides the standard library (boto3 and its closure).
 LAMBDA_RUNTIME_MODULES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")

@@ -14,7 +14,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from tests.package.helpers import REPO_ROOT, Build, make_checkout, run_packager
+from tests.package.support import REPO_ROOT, Build, make_checkout, run_packager
 
 ARGS = ("--arch", "arm64", "--runtime", "python3.13")
 

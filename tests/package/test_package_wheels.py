@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.package.helpers import PACKAGER_FILES, REPO_ROOT, Build, run_packager
+from tests.package.support import PACKAGER_FILES, REPO_ROOT, Build, run_packager
 
 
 def _record_line(path: str, data: bytes) -> str:

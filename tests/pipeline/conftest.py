@@ -7,22 +7,16 @@ from __future__ import annotations
 
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pipeline_support import FIXTURES, PROCESSORS, REGION, ROOT, Harness, Table
 
-from pipeline.esm_settings import Settings, load_from_modules
-from pipeline.local_aws import MotoServer, client, create_resources, use_fake_credentials
-
-
-@pytest.fixture(scope="session")
-def endpoint() -> Iterator[str]:
-    """A moto server for the whole suite; each test creates uniquely named resources."""
-    use_fake_credentials()
-    with MotoServer() as server:
-        yield server.endpoint_url
+from pipeline.aws.clients import client
+from pipeline.aws.resources import create_resources
+from pipeline.settings.loader import load_from_modules
+from pipeline.settings.model import Settings
+from tests.pipeline.support import FIXTURES, PROCESSORS, REGION, ROOT, Harness, Table
 
 
 @pytest.fixture(scope="session")

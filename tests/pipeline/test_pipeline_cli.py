@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline_support import FIXTURES, ROOT, Table
+from tests.pipeline.support import FIXTURES, ROOT, Table
 
 
 def _pipeline(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

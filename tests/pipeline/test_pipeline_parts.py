@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch_response import Verdict, evaluate_response
 from pipeline.errors import MissingZipError
-from pipeline.esm_settings import load_from_plan
-from pipeline.on_failure import Condition, DDBStreamBatchInfo, OnFailureMessage, ResponseContext
-from pipeline.worker import FunctionConfig, InvokeStatus, LambdaWorker
+from pipeline.esm.batch_response import Verdict, evaluate_response
+from pipeline.esm.on_failure import Condition, DDBStreamBatchInfo, OnFailureMessage, ResponseContext
+from pipeline.runtime.function import LocalFunction
+from pipeline.runtime.invoker import InvokeStatus
+from pipeline.runtime.worker import LambdaWorker
+from pipeline.settings.loader import load_from_plan
+from pipeline.settings.model import FunctionSettings
 
 PROBE = """
 import os, sys
@@ -46,13 +49,15 @@ def probe_zip(tmp_path: Path) -> Path:
 
 def test_the_worker_runs_the_zip_like_lambda(probe_zip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME_OF_DEV", "not for the function")
-    config = FunctionConfig(
+    config = LocalFunction(
+        FunctionSettings(
+            environment={"GREETING": "hello"},
+            timeout=5,
+            memory_size=256,
+            function_name="probe-fn",
+            handler="probe.lambda_handler",
+        ),
         zip_path=probe_zip,
-        environment={"GREETING": "hello"},
-        timeout_seconds=5,
-        memory_mb=256,
-        function_name="probe-fn",
-        handler="probe.lambda_handler",
         region="eu-west-1",
     )
     with LambdaWorker(config) as worker:
@@ -85,7 +90,10 @@ def test_the_worker_runs_the_zip_like_lambda(probe_zip: Path, monkeypatch: pytes
 
 
 def test_a_handler_that_cannot_be_imported_is_a_function_error(probe_zip: Path) -> None:
-    config = FunctionConfig(zip_path=probe_zip, handler="missing_module.lambda_handler")
+    settings = FunctionSettings(
+        environment={}, timeout=3, memory_size=128, handler="missing_module.lambda_handler"
+    )
+    config = LocalFunction(settings, zip_path=probe_zip)
     with LambdaWorker(config) as worker:
         result = worker.invoke({})
     assert result.status is InvokeStatus.CRASH
@@ -95,7 +103,9 @@ def test_a_handler_that_cannot_be_imported_is_a_function_error(probe_zip: Path) 
 
 def test_a_missing_zip_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(MissingZipError, match="run `make package`"):
-        LambdaWorker(FunctionConfig(zip_path=tmp_path / "nope.zip"))
+        LambdaWorker(
+            LocalFunction(FunctionSettings({}, timeout=3, memory_size=128), zip_path=tmp_path / "nope.zip")
+        )
 
 
 def test_the_on_failure_record_round_trips_with_aws_formats() -> None:

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pipeline_support import FIXTURES, REGION, Harness, Table
 
-from pipeline.local_aws import client
-from pipeline.on_failure import Condition, OnFailureDestination, OnFailureMessage
+from pipeline.aws.clients import client
+from pipeline.esm.events import Invoked, PollerEvent
+from pipeline.esm.on_failure import Condition, OnFailureDestination, OnFailureMessage
+from tests.pipeline.support import FIXTURES, REGION, Harness, Table
 
 AWS = json.loads((FIXTURES / "aws_recorded.json").read_text())
 TIMESTAMP_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -282,8 +283,8 @@ def test_records_past_the_maximum_age_are_given_up_while_retrying(harness: Harne
     table.put("a", "raise")
     clock = _SteppingClock()
 
-    def age_after_first_invocation(kind: str, *_: Any) -> None:
-        if kind == "invoke":
+    def age_after_first_invocation(event: PollerEvent) -> None:
+        if isinstance(event, Invoked):
             clock.offset = 3600.0  # base.tfvars: MaximumRecordAgeInSeconds 60
 
     poller = harness.run(clock=clock, listener=age_after_first_invocation)
@@ -367,8 +368,8 @@ def test_a_state_file_of_another_stream_is_refused(harness: Harness, tmp_path: P
 def test_the_batching_window_gathers_records_before_invoking(harness: Harness, table: Table) -> None:
     received: list[float] = []
 
-    def on_invoke(kind: str, *_: Any) -> None:
-        if kind == "invoke":
+    def on_invoke(event: PollerEvent) -> None:
+        if isinstance(event, Invoked):
             received.append(time.monotonic())
 
     poller = harness.poller("window.tfvars", listener=on_invoke)
@@ -412,9 +413,10 @@ def test_batches_stay_within_the_6_mb_invocation_payload(
 
 def test_an_sns_destination_gets_the_same_record(harness: Harness, table: Table) -> None:
     table.put("a", "raise")
-    poller = harness.poller()
-    poller.destination = OnFailureDestination(
-        table.resources.topic_arn, sns=client("sns", harness.endpoint, REGION)
+    poller = harness.poller(
+        destination=OnFailureDestination(
+            table.resources.topic_arn, sns=client("sns", harness.endpoint, REGION)
+        )
     )
 
     poller.run(until_drained=True, timeout=60)

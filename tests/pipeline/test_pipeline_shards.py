@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
-from pipeline_support import Harness
 
-from pipeline.checkpoints import CheckpointStore
-from pipeline.poller import Poller
-from pipeline.stream_reader import Position, ShardReader, describe_stream
-from pipeline.worker import LambdaWorker
+from pipeline.esm.checkpoints import CheckpointStore
+from pipeline.esm.poller import Poller
+from pipeline.runtime.worker import LambdaWorker
+from pipeline.stream.reader import ShardReader
+from pipeline.stream.shards import Position, describe_stream
+from tests.pipeline.support import Harness
 
 ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/split/stream/2024-01-01T00:00:00.000"
 

@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 
-from pipeline.local_aws import MotoServer, client, use_fake_credentials
-from pipeline.on_failure import Condition, DDBStreamBatchInfo, OnFailureMessage, ResponseContext
-from pipeline.worker import FunctionConfig, LambdaWorker
+from pipeline.aws.clients import client
+from pipeline.esm.on_failure import Condition, DDBStreamBatchInfo, OnFailureMessage, ResponseContext
+from pipeline.runtime.function import LocalFunction
+from pipeline.runtime.worker import LambdaWorker
+from pipeline.settings.model import FunctionSettings
 
 REGION = "us-east-1"
 PROBE_HANDLER = "redrive_probe.lambda_handler"
@@ -50,14 +52,6 @@ def lambda_handler(event, context):
         ]
     }
 '''
-
-
-@pytest.fixture(scope="session")
-def endpoint() -> Iterator[str]:
-    """A moto server shared by the suite; every test makes its own uniquely named resources."""
-    use_fake_credentials()
-    with MotoServer() as server:
-        yield server.endpoint_url
 
 
 @pytest.fixture(scope="session")
@@ -104,13 +98,13 @@ def probe(tmp_path: Path) -> Probe:
 
 @pytest.fixture
 def worker(probe_zip: Path, probe: Probe, endpoint: str) -> Iterator[LambdaWorker]:
-    config = FunctionConfig(
-        zip_path=probe_zip,
-        handler=PROBE_HANDLER,
+    settings = FunctionSettings(
         environment={"PROBE_LOG": str(probe.log), "PROBE_CONTROL": str(probe.control)},
-        timeout_seconds=10.0,
-        endpoint_url=endpoint,
+        timeout=10.0,
+        memory_size=128,
+        handler=PROBE_HANDLER,
     )
+    config = LocalFunction(settings, zip_path=probe_zip, endpoint_url=endpoint)
     with LambdaWorker(config) as running:
         yield running
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.archive import ArchiveEntry, FileArchive, S3Archive, read_archive_file
 from pipeline.errors import PipelineError
-from pipeline.filter_rules import FilterCriteria
-from pipeline.redrive import RedriveOptions, redrive_queue
-from pipeline.stream_reader import to_lambda_record
-from pipeline.worker import LambdaWorker
+from pipeline.filters.rules import FilterCriteria
+from pipeline.redrive.archive import ArchiveEntry, FileArchive, S3Archive, read_archive_file
+from pipeline.redrive.queue import RedriveOptions, redrive_queue
+from pipeline.runtime.worker import LambdaWorker
+from pipeline.stream.records import to_lambda_record
 from tests.redrive.conftest import Probe, Stack
 
 GONE_SHARD = "shardId-00000001000000000000-0badf00d"

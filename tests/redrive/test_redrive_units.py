@@ -12,14 +12,11 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
-from pipeline.archive import ArchiveEntry, ArchiveError, FileArchive, open_archive, read_archive_file
-from pipeline.redrive import (
-    FunctionInvoker,
-    NotAFailureMessageError,
-    failed_sequence_numbers,
-    parse_failure_body,
-)
-from pipeline.worker import InvokeResult, InvokeStatus
+from pipeline.esm.on_failure import NotAFailureMessageError, parse_failure_body
+from pipeline.esm.retry import judge
+from pipeline.redrive.archive import ArchiveEntry, ArchiveError, FileArchive, open_archive, read_archive_file
+from pipeline.runtime.deployed import DeployedFunction
+from pipeline.runtime.invoker import InvokeResult, InvokeStatus
 
 INFO = {
     "shardId": "shardId-00000001700000000000-1a2b3c4d",
@@ -43,6 +40,12 @@ BODY = {
     "DDBStreamBatchInfo": INFO,
 }
 RECORDS = [{"dynamodb": {"SequenceNumber": number}} for number in ("7", "8", "10")]
+SEQUENCES = ["7", "8", "10"]
+
+
+def failed_sequence_numbers(result: InvokeResult) -> list[str]:
+    """What redrive re-invokes after ``result`` (the rule it shares with the poller)."""
+    return judge(result, SEQUENCES, report_item_failures=True).remaining(SEQUENCES)
 
 
 def test_parses_raw_and_sns_wrapped_messages() -> None:
@@ -102,10 +105,10 @@ def test_foreign_bodies_are_refused_with_the_reason(body: str, reason: str) -> N
     ],
 )
 def test_failed_sequence_numbers_follow_lambda_rules(result: InvokeResult, failed: list[str]) -> None:
-    assert failed_sequence_numbers(RECORDS, result) == failed
+    assert failed_sequence_numbers(result) == failed
 
 
-def _stubbed(payload: bytes, function_error: str | None) -> tuple[FunctionInvoker, Stubber]:
+def _stubbed(payload: bytes, function_error: str | None) -> tuple[DeployedFunction, Stubber]:
     lambda_client = boto3.client(
         "lambda", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
     )
@@ -120,7 +123,7 @@ def _stubbed(payload: bytes, function_error: str | None) -> tuple[FunctionInvoke
         "Payload": json.dumps(event).encode("utf-8"),
     }
     stubber.add_response("invoke", response, expected)
-    return FunctionInvoker(lambda_client, "ddb-stream-handler"), stubber
+    return DeployedFunction(lambda_client, "ddb-stream-handler"), stubber
 
 
 def test_deployed_function_partial_response() -> None:
@@ -129,7 +132,7 @@ def test_deployed_function_partial_response() -> None:
         result = invoker.invoke({"Records": RECORDS})
     stubber.assert_no_pending_responses()
     assert result.ok
-    assert failed_sequence_numbers(RECORDS, result) == ["10"]
+    assert failed_sequence_numbers(result) == ["10"]
 
 
 def test_deployed_function_error() -> None:
@@ -141,7 +144,7 @@ def test_deployed_function_error() -> None:
         "KeyError",
         "'id'",
     )
-    assert failed_sequence_numbers(RECORDS, result) == ["7", "8", "10"]
+    assert failed_sequence_numbers(result) == ["7", "8", "10"]
 
 
 def test_file_archive_round_trip_appends(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from pipeline.stream_range import MAX_EMPTY_PAGES, RecordsUnavailableError, read_range
+from pipeline.stream.range import RecordsUnavailableError, read_range
+from pipeline.stream.reader import CAUGHT_UP_EMPTY_PAGES
 
 ARN = "arn:aws:dynamodb:us-east-1:111111111111:table/t/stream/2026-11-22T00:00:00.000"
 SHARD = "shardId-00000001700000000000-1a2b3c4d"
@@ -164,7 +165,7 @@ def test_open_shard_gives_up_after_empty_pages() -> None:
     _describe(stubber)
     _iterator(stubber, "AT_SEQUENCE_NUMBER", 101)
     _page(stubber, [101], ITERATOR)
-    for _ in range(MAX_EMPTY_PAGES):
+    for _ in range(CAUGHT_UP_EMPTY_PAGES):
         _page(stubber, [], ITERATOR)
     with stubber, pytest.raises(RecordsUnavailableError) as error:
         read_range(streams, ARN, SHARD, seq(101), seq(102))

@@ -6,10 +6,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tooling_support import RunTerraform
 
 from devtools import tf_checks
 from devtools.aws_provider_standin import LOG_FILE_ENV, SCHEMA_FILE_ENV
+from devtools.terraform import binary, environment
+from tests.tooling.support import RunTerraform
 
 
 @pytest.fixture(scope="session")
@@ -29,13 +30,13 @@ def terraform(standin_installed: None, plugin_log: Path) -> RunTerraform:
     """Run ``terraform <args>`` in a directory with the project's CLI config and a plugin log."""
 
     def run(args: list[str], cwd: Path, schema_file: Path | None = None) -> subprocess.CompletedProcess[str]:
-        env = tf_checks.terraform_env()
+        env = environment()
         env[LOG_FILE_ENV] = str(plugin_log)
         env.pop(SCHEMA_FILE_ENV, None)
         if schema_file is not None:
             env[SCHEMA_FILE_ENV] = str(schema_file)
         return subprocess.run(
-            [str(tf_checks.TERRAFORM), *args, "-no-color"],
+            [binary(), *args, "-no-color"],
             cwd=cwd,
             env=env,
             capture_output=True,

@@ -7,10 +7,9 @@ import os
 import re
 from pathlib import Path
 
-from tooling_support import RunTerraform, write_config
-
 from devtools import aws_schema_extract
 from devtools.aws_provider_standin.readonly import READ_ONLY_SUMMARY
+from tests.tooling.support import RunTerraform, write_config
 
 QUEUE = """
 provider "aws" {

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tooling_support import OFFLINE_PROVIDER, RunTerraform, plan_json, write_config
 
 from devtools.aws_provider_standin.server import NOT_SUPPORTED
+from tests.tooling.support import OFFLINE_PROVIDER, RunTerraform, plan_json, write_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STUB_ZIP = REPO_ROOT / "tests" / "tf-fixtures" / "stub-handler.zip"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tooling_support import write_config
 
 from devtools import tf_checks
+from tests.tooling.support import write_config
 
 
 def test_terraform_dirs_and_test_discovery(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from devtools import tf_checks, tf_variables
+from devtools import tf_variables
+from devtools.terraform import binary
 
 ROOT = tf_variables.ROOT
 ESM_FILE = "variables_esm_settings.tf"
@@ -170,7 +171,7 @@ def test_generated_files_are_terraform_fmt_clean(repo: Path) -> None:
     variables.write_text(variables.read_text(encoding="utf-8") + NEW_VARIABLE, encoding="utf-8")
     tf_variables.write(repo)
     completed = subprocess.run(
-        [str(tf_checks.TERRAFORM), "fmt", "-check", "-diff", "-no-color", ESM_FILE, HANDLER_FILE],
+        [binary(), "fmt", "-check", "-diff", "-no-color", ESM_FILE, HANDLER_FILE],
         cwd=repo,
         capture_output=True,
         text=True,

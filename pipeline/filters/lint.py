@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from pipeline.filter_rules import FilterPatternError, compile_pattern, json_path
+from pipeline.filters.rules import FilterPatternError, compile_pattern, json_path
 
 __all__ = [
     "DEFAULT_MAX_FILTERS",

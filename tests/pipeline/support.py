@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.checkpoints import CheckpointStore
-from pipeline.esm_settings import Settings
-from pipeline.local_aws import LocalResources
-from pipeline.on_failure import OnFailureDestination, OnFailureMessage
-from pipeline.poller import Poller
-from pipeline.stream_reader import Position, ShardReader, describe_stream, to_lambda_record
-from pipeline.worker import FunctionConfig, LambdaWorker
+from pipeline.aws.resources import LocalResources
+from pipeline.esm.checkpoints import CheckpointStore
+from pipeline.esm.events import Listener
+from pipeline.esm.on_failure import OnFailureDestination, OnFailureMessage
+from pipeline.esm.poller import Poller
+from pipeline.runtime.function import LocalFunction
+from pipeline.runtime.worker import LambdaWorker
+from pipeline.settings.model import Settings
+from pipeline.stream.reader import ShardReader
+from pipeline.stream.records import to_lambda_record
+from pipeline.stream.shards import Position, describe_stream
 
 REGION = "us-east-1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,21 +108,13 @@ class Harness:
     endpoint: str
     load_settings: Callable[[str], Settings]
     events_log: Path | None = None
-    invocation_listener: list[Callable[..., None]] = field(default_factory=list)
 
-    def function(self, settings: Settings) -> FunctionConfig:
-        environment = {**settings.function.environment, "PIPELINE_TEST_LOG": str(self.log)}
+    def function(self, settings: Settings) -> LocalFunction:
+        environment = {"PIPELINE_TEST_LOG": str(self.log)}
         if self.events_log is not None:
             environment["PIPELINE_TEST_EVENTS"] = str(self.events_log)
-        return FunctionConfig(
-            zip_path=self.zip_path,
-            environment=environment,
-            timeout_seconds=settings.function.timeout,
-            memory_mb=settings.function.memory_size,
-            handler=SCRIPTED_HANDLER,
-            region=REGION,
-            endpoint_url=self.endpoint,
-        )
+        function = replace(settings.function.with_environment(**environment), handler=SCRIPTED_HANDLER)
+        return LocalFunction(function, zip_path=self.zip_path, region=REGION, endpoint_url=self.endpoint)
 
     def poller(
         self,
@@ -126,7 +122,8 @@ class Harness:
         *,
         state_file: Path | None = None,
         clock: Callable[[], float] | None = None,
-        listener: Callable[..., None] | None = None,
+        listener: Listener | None = None,
+        destination: OnFailureDestination | None = None,
     ) -> Poller:
         settings = self.load_settings(tfvars)
         function = self.function(settings)
@@ -138,7 +135,8 @@ class Harness:
             stream_arn=arn,
             invoker_factory=lambda: LambdaWorker(function),
             function_arn=function.function_arn,
-            destination=OnFailureDestination(self.table.resources.queue_arn, sqs=self.table.sqs),
+            destination=destination
+            or OnFailureDestination(self.table.resources.queue_arn, sqs=self.table.sqs),
             checkpoints=CheckpointStore(state_file, arn),
             poll_interval=0.05,
             retry_base_delay=0.0,

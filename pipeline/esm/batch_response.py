@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.stream_reader import seq_key
+from pipeline.stream.shards import seq_key
 
 
 class Verdict(enum.StrEnum):

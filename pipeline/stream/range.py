@@ -2,8 +2,8 @@
 
 An on-failure message names a shard and the first and last sequence numbers of the batch that was
 given up. To reprocess it, :func:`read_range` opens the shard AT the first sequence number and
-reads, following ``NextShardIterator``, until it has passed the last one (or the shard ends, for a
-closed shard). Records outside the range are never returned.
+reads through :class:`~pipeline.stream.reader.ShardReader` until it has passed the last one (or
+the shard ends, or is caught up). Records outside the range are never returned.
 
 What can no longer be read is reported as :class:`RecordsUnavailableError` with a reason, never
 silently skipped:
@@ -19,20 +19,15 @@ silently skipped:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from pipeline.errors import StreamNotFoundError
-from pipeline.stream_reader import Shard, describe_stream, seq_key
+from pipeline.stream.reader import ShardReader
+from pipeline.stream.shards import Position, Shard, describe_stream, error_code, seq_key
 
 __all__ = ["RangeRead", "RecordsUnavailableError", "find_shard", "read_range"]
-
-#: Open shards can answer a page with no records although more are committed; give up after this
-#: many consecutive empty pages (the end sequence number was written before the failure, so the
-#: records exist unless they were trimmed).
-MAX_EMPTY_PAGES: Final = 5
-PAGE_LIMIT: Final = 1000
 
 
 class RecordsUnavailableError(Exception):
@@ -52,10 +47,6 @@ class RangeRead:
     pages: int
 
 
-def _error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
 def find_shard(streams: Any, stream_arn: str, shard_id: str) -> Shard | None:
     """The shard as DescribeStream lists it, or None if the stream has no such shard (any more)."""
     try:
@@ -65,7 +56,7 @@ def find_shard(streams: Any, stream_arn: str, shard_id: str) -> Shard | None:
             "stream-not-found",
             f"stream {stream_arn} does not exist (table deleted or stream disabled)",
         ) from exc
-    return next((shard for shard in description.shards if shard.shard_id == shard_id), None)
+    return description.shard(shard_id)
 
 
 def read_range(streams: Any, stream_arn: str, shard_id: str, start: str, end: str) -> RangeRead:
@@ -91,40 +82,25 @@ def read_range(streams: Any, stream_arn: str, shard_id: str, start: str, end: st
             f"sequence number {start} is before the oldest record of shard {shard_id} ({shard_first}): "
             "trimmed after the stream's 24-hour retention",
         )
-    iterator = _iterator(streams, stream_arn, shard_id, "AT_SEQUENCE_NUMBER", start)
+    reader = ShardReader(streams, stream_arn, shard_id, Position.at(start), restart_when_trimmed=False)
     records: list[dict[str, Any]] = []
-    pages = empty_pages = 0
-    reached_end = False
-    while iterator and not reached_end:
-        try:
-            page = streams.get_records(ShardIterator=iterator, Limit=PAGE_LIMIT)
-        except ClientError as exc:
-            code = _error_code(exc)
-            if code == "ExpiredIteratorException":
-                # Iterators live 15 minutes; resume right after what was already read.
-                resume = records[-1]["dynamodb"]["SequenceNumber"] if records else start
-                kind = "AFTER_SEQUENCE_NUMBER" if records else "AT_SEQUENCE_NUMBER"
-                iterator = _iterator(streams, stream_arn, shard_id, kind, resume)
-                continue
-            raise _unavailable(exc, shard_id, start) from exc
-        pages += 1
-        batch = page.get("Records", [])
-        empty_pages = 0 if batch else empty_pages + 1
-        for record in batch:
-            sequence = seq_key(record["dynamodb"]["SequenceNumber"])
-            if sequence > last:
-                reached_end = True
-                break
-            if sequence >= first:
-                records.append(record)
-            if sequence == last:
-                reached_end = True
-                break
-        if empty_pages >= MAX_EMPTY_PAGES:
-            break
-        # No NextShardIterator: the shard is closed and fully read.
-        iterator = page.get("NextShardIterator")
-    if not records or seq_key(records[-1]["dynamodb"]["SequenceNumber"]) != last:
+    pages = 0
+    try:
+        for page in reader.pages_until_caught_up():
+            pages += 1
+            for record in page.records:
+                sequence = seq_key(record["dynamodb"]["SequenceNumber"])
+                if first <= sequence <= last:
+                    records.append(record)
+                if sequence >= last:
+                    return _complete(records, pages, shard_id, start, end)
+    except ClientError as exc:
+        raise _unavailable(exc, shard_id, start) from exc
+    return _complete(records, pages, shard_id, start, end)
+
+
+def _complete(records: list[dict[str, Any]], pages: int, shard_id: str, start: str, end: str) -> RangeRead:
+    if not records or seq_key(records[-1]["dynamodb"]["SequenceNumber"]) != seq_key(end):
         seen = records[-1]["dynamodb"]["SequenceNumber"] if records else "none"
         raise RecordsUnavailableError(
             "incomplete",
@@ -134,18 +110,8 @@ def read_range(streams: Any, stream_arn: str, shard_id: str, start: str, end: st
     return RangeRead(records, pages)
 
 
-def _iterator(streams: Any, stream_arn: str, shard_id: str, kind: str, sequence: str) -> str:
-    try:
-        response = streams.get_shard_iterator(
-            StreamArn=stream_arn, ShardId=shard_id, ShardIteratorType=kind, SequenceNumber=sequence
-        )
-    except ClientError as exc:
-        raise _unavailable(exc, shard_id, sequence) from exc
-    return str(response["ShardIterator"])
-
-
 def _unavailable(exc: ClientError, shard_id: str, sequence: str) -> BaseException:
-    code = _error_code(exc)
+    code = error_code(exc)
     if code == "TrimmedDataAccessException":
         return RecordsUnavailableError(
             "trimmed",

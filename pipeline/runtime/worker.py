@@ -1,7 +1,7 @@
 """A Lambda-like execution environment for the packaged handler.
 
 The handler zip built by ``make package`` is unzipped once and run in a separate worker
-process (:mod:`pipeline.worker_bootstrap`) with the function's environment variables: the
+process (:mod:`pipeline.runtime.bootstrap`) with the function's environment variables: the
 process is initialised once and then invoked many times (a warm environment). As on Lambda,
 an invocation that outlives the function timeout is killed, a process that exits is a
 crash, and both are function errors after which the environment is replaced (the next
@@ -9,8 +9,8 @@ invocation is a cold start).
 
 Typical use::
 
-    config = FunctionConfig(zip_path=Path("build/ddb-stream-handler.zip"), environment={...})
-    with LambdaWorker(config) as worker:
+    function = LocalFunction(settings, zip_path=Path("build/ddb-stream-handler.zip"))
+    with LambdaWorker(function) as worker:
         result = worker.invoke({"Records": [...]})
         if result.ok: ...
 """
@@ -18,7 +18,6 @@ Typical use::
 from __future__ import annotations
 
 import contextlib
-import enum
 import json
 import os
 import selectors
@@ -30,19 +29,15 @@ import tempfile
 import time
 import uuid
 import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, Any
 
 from pipeline.errors import MissingZipError, PipelineError
+from pipeline.runtime.function import LocalFunction
+from pipeline.runtime.invoker import InvokeResult, InvokeStatus
 
-if TYPE_CHECKING:
-    from pipeline.esm_settings import FunctionSettings
-
-BOOTSTRAP = Path(__file__).with_name("worker_bootstrap.py")
-DEFAULT_HANDLER = "handler.entrypoint.lambda_handler"
+BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 # Lambda's init phase has its own limit, separate from the function timeout.
 INIT_TIMEOUT_SECONDS = 10.0
 # Credentials and SDK settings the handler needs to reach the same AWS (or moto) as the poller.
@@ -58,121 +53,11 @@ PASSTHROUGH_ENV = (
     "AWS_ENDPOINT_URL",
 )
 
-LogTarget = Path | Literal["inherit", "discard"]
-
-
-def parse_log_target(value: str) -> LogTarget:
-    """A command-line ``--function-logs`` value: ``inherit``, ``discard`` or a file path."""
-    if value == "inherit":
-        return "inherit"
-    if value == "discard":
-        return "discard"
-    return Path(value)
-
-
-class InvokeStatus(enum.StrEnum):
-    """How an invocation ended."""
-
-    OK = "ok"
-    ERROR = "error"  # the handler raised (or returned something that is not JSON)
-    TIMEOUT = "timeout"  # killed after the function timeout
-    CRASH = "crash"  # the process exited during the invocation (or failed its init)
-
-
-@dataclass(frozen=True)
-class FunctionConfig:
-    """What Lambda knows about the function: code, handler, environment, limits.
-
-    ``environment`` is the function's own variables (from ``modules/handler-settings``);
-    ``endpoint_url`` becomes ``AWS_ENDPOINT_URL`` so the handler's SDK calls reach moto.
-    """
-
-    zip_path: Path
-    environment: Mapping[str, str] = field(default_factory=dict)
-    timeout_seconds: float = 3.0
-    memory_mb: int = 128
-    function_name: str = "ddb-stream-handler"
-    handler: str = DEFAULT_HANDLER
-    region: str = "us-east-1"
-    account_id: str = "123456789012"
-    endpoint_url: str | None = None
-    logs: LogTarget = "discard"
-
-    @classmethod
-    def from_settings(
-        cls,
-        function: FunctionSettings,
-        *,
-        zip_path: Path,
-        region: str,
-        endpoint_url: str | None,
-        function_name: str | None = None,
-        account_id: str | None = None,
-        handler: str | None = None,
-        extra_environment: Mapping[str, str] | None = None,
-        logs: LogTarget = "discard",
-    ) -> FunctionConfig:
-        """The function as Terraform renders it (``modules/handler-settings``), run from ``zip_path``.
-
-        Every command that runs the handler builds its config here, so the environment, timeout,
-        memory and handler always come from the same settings.
-        """
-        defaults = cls(zip_path=zip_path)
-        return cls(
-            zip_path=zip_path,
-            environment={**function.environment, **(extra_environment or {})},
-            timeout_seconds=function.timeout,
-            memory_mb=function.memory_size,
-            function_name=function_name or function.function_name or defaults.function_name,
-            handler=handler or function.handler,
-            region=region,
-            account_id=account_id or defaults.account_id,
-            endpoint_url=endpoint_url,
-            logs=logs,
-        )
-
-    @property
-    def function_arn(self) -> str:
-        """The unqualified function ARN, as in on-failure messages."""
-        return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{self.function_name}"
-
-
-@dataclass(frozen=True)
-class InvokeResult:
-    """The outcome of one invocation.
-
-    ``payload`` is the handler's return value (decoded JSON) when ``status`` is OK;
-    otherwise ``error_type``/``error_message`` describe the failure like Lambda's error
-    payload (``Sandbox.Timedout``, ``Runtime.ExitError``, or the exception class name).
-    """
-
-    status: InvokeStatus
-    request_id: str
-    payload: Any = None
-    error_type: str | None = None
-    error_message: str | None = None
-    duration_ms: float = 0.0
-    cold_start: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """The handler returned normally (its answer may still be an invalid batch response)."""
-        return self.status is InvokeStatus.OK
-
-    @property
-    def function_error(self) -> str | None:
-        """``X-Amz-Function-Error``: "Unhandled" for every failed invocation, else None."""
-        return None if self.ok else "Unhandled"
-
-    def error_payload(self) -> dict[str, str]:
-        """The response body Lambda returns for a failed invocation."""
-        return {"errorType": self.error_type or "", "errorMessage": self.error_message or ""}
-
 
 class _WorkerProcess:
     """One execution environment: a process, its request pipe and its response pipe."""
 
-    def __init__(self, config: FunctionConfig, code_dir: Path, site_dirs: list[str]) -> None:
+    def __init__(self, config: LocalFunction, code_dir: Path, site_dirs: list[str]) -> None:
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
         self._log_file: IO[bytes] | None = None
@@ -254,14 +139,14 @@ class _WorkerProcess:
             self._log_file.close()
 
 
-def _function_environment(config: FunctionConfig, code_dir: Path) -> dict[str, str]:
+def _function_environment(config: LocalFunction, code_dir: Path) -> dict[str, str]:
     """The worker's environment: function variables plus Lambda's reserved ones.
 
     The developer's own environment is not inherited (a function does not see it), except
     for credentials and SDK settings so the handler reaches the same endpoint.
     """
     env = {name: os.environ[name] for name in PASSTHROUGH_ENV if name in os.environ}
-    env.update(config.environment)
+    env.update(config.settings.environment)
     stream_name = time.strftime("%Y/%m/%d") + "/[$LATEST]" + uuid.uuid4().hex
     env.update(
         {
@@ -272,14 +157,14 @@ def _function_environment(config: FunctionConfig, code_dir: Path) -> dict[str, s
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",  # logs must survive a kill, as on Lambda
             "LAMBDA_TASK_ROOT": str(code_dir),
-            "_HANDLER": config.handler,
+            "_HANDLER": config.settings.handler,
             "AWS_REGION": config.region,
             "AWS_DEFAULT_REGION": config.region,
             "AWS_EXECUTION_ENV": f"AWS_Lambda_python{sys.version_info.major}.{sys.version_info.minor}",
-            "AWS_LAMBDA_FUNCTION_NAME": config.function_name,
+            "AWS_LAMBDA_FUNCTION_NAME": config.settings.function_name,
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{config.function_name}",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.settings.memory_size),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{config.settings.function_name}",
             "AWS_LAMBDA_LOG_STREAM_NAME": stream_name,
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "PIPELINE_FUNCTION_ARN": config.function_arn,
@@ -308,7 +193,7 @@ class LambdaWorker:
     concurrent batch its own execution environment.
     """
 
-    def __init__(self, config: FunctionConfig, site_dirs: list[str] | None = None) -> None:
+    def __init__(self, config: LocalFunction, site_dirs: list[str] | None = None) -> None:
         self.config = config
         self._site_dirs = site_dirs if site_dirs is not None else site.getsitepackages()
         self._code = tempfile.TemporaryDirectory(prefix="pipeline-task-")
@@ -351,8 +236,8 @@ class LambdaWorker:
                 )
         process = self._process
         assert process is not None
-        deadline = time.monotonic() + self.config.timeout_seconds
-        deadline_ms = int(time.time() * 1000 + self.config.timeout_seconds * 1000)
+        deadline = time.monotonic() + self.config.settings.timeout
+        deadline_ms = int(time.time() * 1000 + self.config.settings.timeout * 1000)
         try:
             process.send({"requestId": request_id, "deadlineMs": deadline_ms, "event": event})
             message = process.read_message(deadline)
@@ -364,7 +249,7 @@ class LambdaWorker:
                 InvokeStatus.TIMEOUT,
                 request_id,
                 error_type="Sandbox.Timedout",
-                error_message=f"Task timed out after {self.config.timeout_seconds:.2f} seconds",
+                error_message=f"Task timed out after {self.config.settings.timeout:.2f} seconds",
                 duration_ms=(time.monotonic() - started) * 1000,
                 cold_start=cold,
             )

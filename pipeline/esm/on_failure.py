@@ -12,15 +12,20 @@ The format is AWS's (recorded on real AWS, see ``tests/pipeline/fixtures``):
   and last record WITHOUT fractional seconds (``2022-07-13T13:48:01Z``), batchSize, streamArn.
 
 The record carries pointers, not the records: redrive reads them back from the stream.
+:func:`parse_failure_body` is the one parser of a received message (raw, or inside an SNS
+notification); :meth:`OnFailureMessage.from_body` builds on it for the full record.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+from pipeline.aws.arn import Arn
 
 ON_FAILURE_VERSION = "1.0"
 
@@ -163,11 +168,79 @@ class OnFailureMessage:
 
     @classmethod
     def from_body(cls, body: str) -> OnFailureMessage:
-        """Parse an SQS message body; an SNS notification envelope is unwrapped too."""
-        data = json.loads(body)
-        if isinstance(data, dict) and data.get("Type") == "Notification" and "Message" in data:
-            data = json.loads(data["Message"])
-        return cls.from_json(data)
+        """Parse a received message body in full (raises NotAFailureMessageError when it is not one)."""
+        pointer = parse_failure_body(body)
+        try:
+            return cls.from_json(dict(pointer.body))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise NotAFailureMessageError(f"not a complete on-failure record: {exc!r}") from exc
+
+
+class NotAFailureMessageError(ValueError):
+    """The message is not a DynamoDB stream on-failure record."""
+
+
+@dataclass(frozen=True)
+class FailurePointer:
+    """What an on-failure message says about the batch it gave up: enough to find its records."""
+
+    stream_arn: str
+    shard_id: str
+    start_sequence_number: str
+    end_sequence_number: str
+    batch_size: int
+    condition: str
+    body: Mapping[str, Any]
+
+
+def decode_body(text: str) -> dict[str, Any]:
+    """The on-failure document of a message body: raw JSON, or the ``Message`` of an SNS notification.
+
+    SNS -> SQS without raw message delivery wraps the record in a notification envelope.
+    """
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise NotAFailureMessageError(f"body is not JSON: {exc}") from exc
+    if isinstance(document, dict) and document.get("Type") == "Notification" and "Message" in document:
+        return decode_body(str(document["Message"]))
+    if not isinstance(document, dict):
+        raise NotAFailureMessageError("body is not a JSON object")
+    return document
+
+
+def parse_failure_body(text: str) -> FailurePointer:
+    """Parse a received message body into the pointer at its batch.
+
+    Only ``DDBStreamBatchInfo``'s stream, shard and range are required, so a message whose other
+    fields were altered (or come from a future format version) can still be redriven.
+    """
+    document = decode_body(text)
+    info = document.get("DDBStreamBatchInfo")
+    if not isinstance(info, dict):
+        kinds = "KinesisBatchInfo" if "KinesisBatchInfo" in document else "no DDBStreamBatchInfo"
+        raise NotAFailureMessageError(f"not a DynamoDB stream on-failure record ({kinds})")
+    fields = ("streamArn", "shardId", "startSequenceNumber", "endSequenceNumber")
+    missing = [name for name in fields if not isinstance(info.get(name), str) or not info.get(name)]
+    if missing:
+        raise NotAFailureMessageError(f"DDBStreamBatchInfo lacks {', '.join(missing)}")
+    for name in ("startSequenceNumber", "endSequenceNumber"):
+        if not str(info[name]).isdigit():
+            raise NotAFailureMessageError(
+                f"DDBStreamBatchInfo.{name} is not a sequence number: {info[name]!r}"
+            )
+    request_context = document.get("requestContext")
+    condition = request_context.get("condition", "") if isinstance(request_context, dict) else ""
+    batch_size = info.get("batchSize")
+    return FailurePointer(
+        stream_arn=info["streamArn"],
+        shard_id=info["shardId"],
+        start_sequence_number=info["startSequenceNumber"],
+        end_sequence_number=info["endSequenceNumber"],
+        batch_size=batch_size if isinstance(batch_size, int) else 0,
+        condition=str(condition),
+        body=document,
+    )
 
 
 class _SqsClient(Protocol):
@@ -181,10 +254,8 @@ class _SnsClient(Protocol):
 
 def queue_url_for_arn(sqs: _SqsClient, queue_arn: str) -> str:
     """Resolve ``arn:aws:sqs:region:account:name`` to the queue URL the SQS API needs."""
-    parts = queue_arn.split(":")
-    if len(parts) != 6 or parts[2] != "sqs":
-        raise ValueError(f"not an SQS queue ARN: {queue_arn}")
-    response = sqs.get_queue_url(QueueName=parts[5], QueueOwnerAWSAccountId=parts[4])
+    arn = Arn.parse(queue_arn, service="sqs")
+    response = sqs.get_queue_url(QueueName=arn.resource, QueueOwnerAWSAccountId=arn.account)
     return str(response["QueueUrl"])
 
 
@@ -193,7 +264,10 @@ class OnFailureDestination:
 
     def __init__(self, destination_arn: str, sqs: _SqsClient | None = None, sns: _SnsClient | None = None):
         self.destination_arn = destination_arn
-        self._service = destination_arn.split(":")[2] if destination_arn.count(":") >= 5 else ""
+        try:
+            self._service = Arn.parse(destination_arn).service
+        except ValueError:
+            self._service = ""
         if self._service not in ("sqs", "sns"):
             raise ValueError(
                 f"on-failure destination must be an SQS queue or SNS topic ARN: {destination_arn}"

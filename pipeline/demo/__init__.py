@@ -1,0 +1,1 @@
+"""``python -m pipeline demo``: the whole pipeline on an embedded moto server, checked."""

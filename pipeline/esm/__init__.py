@@ -1,0 +1,1 @@
+"""The local event source mapping: poller, shard processing, retries, checkpoints, on-failure records."""

@@ -1,0 +1,1 @@
+"""Lambda event filtering for DynamoDB stream records: the rule engine and the never-matches lint."""

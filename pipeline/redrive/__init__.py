@@ -1,0 +1,1 @@
+"""Redrive: reprocess the batches parked on the on-failure destination, and archive their records."""
