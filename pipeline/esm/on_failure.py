@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -276,8 +276,13 @@ class OnFailureDestination:
         self._sns = sns
         self._queue_url: str | None = None
 
-    def send(self, message: OnFailureMessage) -> None:
-        """Deliver one message (raises the client's error if the destination rejects it)."""
+    def send(self, message: OnFailureMessage, records: Sequence[Mapping[str, Any]]) -> None:
+        """Deliver the record of one given-up batch (raises the client's error if the destination rejects it).
+
+        ``records`` is the batch in Lambda's event shape: SQS and SNS records carry only pointers
+        to it, an S3 destination stores it under ``payload``.
+        """
+        del records  # SQS and SNS records point into the stream
         if self._service == "sqs":
             assert self._sqs is not None, "an SQS client is required for an SQS destination"
             if self._queue_url is None:

@@ -322,7 +322,7 @@ class ShardProcessor:
             batch_info=info,
         )
         if context.destination is not None:
-            context.destination.send(message)
+            context.destination.send(message, [entry.record for entry in entries])
             context.counters.add(records_parked=len(entries), on_failure_messages=1)
         else:
             context.counters.add(records_discarded=len(entries))
