@@ -129,14 +129,22 @@ class ShardReader:
             yield page
 
 
-def read_stream(streams: Any, stream_arn: str, region: str) -> Iterator[dict[str, Any]]:
-    """Every record of every shard from TRIM_HORIZON, parents before children, in Lambda's shape.
+def read_raw_stream(streams: Any, stream_arn: str) -> Iterator[dict[str, Any]]:
+    """Every GetRecords record (boto3 shapes) of every shard from TRIM_HORIZON, parents first.
 
-    Each shard is read until it ended or is caught up; this is what ``filter test --stream-arn``,
-    the demo's accounting and the tests use to see the stream as the mapping would.
+    Each shard is read until it ended or is caught up.
     """
     for shard in lineage_order(describe_stream(streams, stream_arn).shards):
         reader = ShardReader(streams, stream_arn, shard.shard_id, Position.trim_horizon())
         for page in reader.pages_until_caught_up():
-            for raw in page.records:
-                yield to_lambda_record(raw, stream_arn, region)
+            yield from page.records
+
+
+def read_stream(streams: Any, stream_arn: str, region: str) -> Iterator[dict[str, Any]]:
+    """:func:`read_raw_stream` in Lambda's record shape.
+
+    This is what ``filter test --stream-arn``, the demo's accounting and the tests use to see the
+    stream as the mapping would.
+    """
+    for raw in read_raw_stream(streams, stream_arn):
+        yield to_lambda_record(raw, stream_arn, region)

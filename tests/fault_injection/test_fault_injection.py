@@ -40,6 +40,7 @@ from pipeline.runtime.function import LocalFunction
 from pipeline.runtime.invoker import InvokeStatus
 from pipeline.runtime.worker import LambdaWorker
 from pipeline.settings.loader import load_from_modules
+from pipeline.stream.reader import read_raw_stream
 from pipeline.stream.records import to_lambda_record
 from pipeline.stream.shards import seq_key
 
@@ -139,19 +140,8 @@ def write_workload(dynamodb: Any, table: str, writes: list[Write]) -> None:
 
 
 def read_stream(streams: Any, stream_arn: str) -> list[dict[str, Any]]:
-    """Every record of every shard (moto has one), oldest first."""
-    found: list[dict[str, Any]] = []
-    for shard in streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(
-            StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        while iterator:
-            page = streams.get_records(ShardIterator=iterator, Limit=1000)
-            if not page["Records"]:
-                break
-            found.extend(page["Records"])
-            iterator = page.get("NextShardIterator")
-    return found
+    """Every record of every shard (moto has one), oldest first, through the pipeline's reader."""
+    return list(read_raw_stream(streams, stream_arn))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pipeline.esm.on_failure import Condition, DDBStreamBatchInfo, OnFailureMess
 from pipeline.runtime.function import LocalFunction
 from pipeline.runtime.worker import LambdaWorker
 from pipeline.settings.model import FunctionSettings
+from pipeline.stream.reader import read_raw_stream
 
 REGION = "us-east-1"
 PROBE_HANDLER = "redrive_probe.lambda_handler"
@@ -135,17 +136,7 @@ class Stack:
 
     def records(self) -> list[dict[str, Any]]:
         """Every raw record of the (single) shard, oldest first."""
-        streams = self.aws("dynamodbstreams")
-        iterator = streams.get_shard_iterator(
-            StreamArn=self.stream_arn, ShardId=self.shard_id(), ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        found: list[dict[str, Any]] = []
-        while True:
-            page = streams.get_records(ShardIterator=iterator, Limit=1000)
-            if not page["Records"]:
-                return found
-            found.extend(page["Records"])
-            iterator = page["NextShardIterator"]
+        return list(read_raw_stream(self.aws("dynamodbstreams"), self.stream_arn))
 
     def failure_body(
         self,
