@@ -8,7 +8,7 @@ Commands:
   ``modules/*`` and every ``examples/*``, ``terraform test`` wherever there are
   ``*.tftest.hcl`` files, the checkov scan, the README docs freshness check and the check that
   the root's generated settings variables are fresh (``devtools.tf_variables``).
-- ``checkov``: the security scan alone.
+- ``checkov``, ``docs``, ``variables``, ``fmt``, ``validate``: one step alone.
 
 Each step prints one PASS/FAIL line; failures print Terraform's output below the summary,
 and the exit status is 1 if anything failed. Terraform runs through python-terraform over the
@@ -245,6 +245,7 @@ COMMANDS: dict[str, Callable[[], list[Result]]] = {
     "validate": lambda: setup() + check_directories(terraform_dirs()),
     "checkov": checkov,
     "docs": docs_check,
+    "variables": variables_check,
     "all": run_all,
 }
 
