@@ -76,3 +76,45 @@ def create_resources(
         topic_arn=topic_arn,
         notifications_queue_url=notifications_url,
     )
+
+
+#: The on-failure destination types Lambda offers for stream mappings.
+DESTINATION_TYPES = ("sqs", "sns", "s3")
+
+
+@dataclass(frozen=True)
+class FailureDestination:
+    """An on-failure destination on the moto server, and where to read what was parked on it.
+
+    ``queue_url`` is the queue itself (sqs) or a queue subscribed to the topic (sns, raw delivery
+    off, so it receives the notification envelope AWS would deliver); ``bucket`` is the bucket (s3).
+    """
+
+    kind: str
+    arn: str
+    queue_url: str | None = None
+    bucket: str | None = None
+
+
+def create_failure_destination(
+    endpoint_url: str, kind: str, *, region: str = DEFAULT_REGION, name: str = "ddb-stream-handler-failures"
+) -> FailureDestination:
+    """Create an on-failure destination of type ``kind`` (sqs, sns or s3) named ``name``."""
+    if kind not in DESTINATION_TYPES:
+        raise ValueError(f"destination type must be one of {', '.join(DESTINATION_TYPES)}, got {kind!r}")
+    sqs = client("sqs", endpoint_url, region)
+    if kind == "sqs":
+        queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        return FailureDestination(kind, queue_arn_of(sqs, queue_url), queue_url=queue_url)
+    if kind == "sns":
+        sns = client("sns", endpoint_url, region)
+        topic_arn = str(sns.create_topic(Name=name)["TopicArn"])
+        queue_url = sqs.create_queue(QueueName=f"{name}-subscriber")["QueueUrl"]
+        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn_of(sqs, queue_url))
+        return FailureDestination(kind, topic_arn, queue_url=queue_url)
+    s3 = client("s3", endpoint_url, region)
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=name)
+    else:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    return FailureDestination(kind, f"arn:aws:s3:::{name}", bucket=name)

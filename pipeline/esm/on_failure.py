@@ -11,15 +11,20 @@ The format is AWS's (recorded on real AWS, see ``tests/pipeline/fixtures``):
 * ``DDBStreamBatchInfo``: shardId, start/end sequence numbers, approximate arrival of the first
   and last record WITHOUT fractional seconds (``2022-07-13T13:48:01Z``), batchSize, streamArn.
 
-The record carries pointers, not the records: redrive reads them back from the stream.
-:func:`parse_failure_body` is the one parser of a received message (raw, or inside an SNS
-notification); :meth:`OnFailureMessage.from_body` builds on it for the full record.
+SQS and SNS get the record alone: pointers, from which redrive reads the records back from the
+stream (within its 24 hours). An S3 destination gets an object holding the record plus the batch
+itself under ``payload`` (:func:`s3_object_document`), at
+``aws/lambda/<mapping UUID>/<shardId>/YYYY/MM/DD/<YYYY-MM-DDTHH.MM.SS>-<uuid>``
+(:func:`s3_object_key`), so it outlives the stream. :func:`parse_failure_body` is the one parser
+of a received message (raw, inside an SNS notification, or an S3 object);
+:meth:`OnFailureMessage.from_body` builds on it for the full record.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -190,7 +195,10 @@ class FailurePointer:
     end_sequence_number: str
     batch_size: int
     condition: str
+    #: The record without ``payload``.
     body: Mapping[str, Any]
+    #: The batch itself, when the record came from an S3 destination (its ``payload.Records``).
+    records: tuple[Mapping[str, Any], ...] | None = None
 
 
 def decode_body(text: str) -> dict[str, Any]:
@@ -210,7 +218,7 @@ def decode_body(text: str) -> dict[str, Any]:
 
 
 def parse_failure_body(text: str) -> FailurePointer:
-    """Parse a received message body into the pointer at its batch.
+    """Parse a received message body (or an S3 destination object) into the pointer at its batch.
 
     Only ``DDBStreamBatchInfo``'s stream, shard and range are required, so a message whose other
     fields were altered (or come from a future format version) can still be redriven.
@@ -232,14 +240,22 @@ def parse_failure_body(text: str) -> FailurePointer:
     request_context = document.get("requestContext")
     condition = request_context.get("condition", "") if isinstance(request_context, dict) else ""
     batch_size = info.get("batchSize")
+    records: tuple[Mapping[str, Any], ...] | None = None
+    if "payload" in document:
+        payload = document.pop("payload")
+        listed = payload.get("Records") if isinstance(payload, dict) else None
+        if not isinstance(listed, list) or not all(isinstance(record, dict) for record in listed):
+            raise NotAFailureMessageError("payload is not an event: it needs a Records list of objects")
+        records = tuple(listed)
     return FailurePointer(
         stream_arn=info["streamArn"],
         shard_id=info["shardId"],
         start_sequence_number=info["startSequenceNumber"],
         end_sequence_number=info["endSequenceNumber"],
-        batch_size=batch_size if isinstance(batch_size, int) else 0,
+        batch_size=batch_size if isinstance(batch_size, int) and not isinstance(batch_size, bool) else 0,
         condition=str(condition),
         body=document,
+        records=records,
     )
 
 
@@ -252,6 +268,10 @@ class _SnsClient(Protocol):
     def publish(self, *, TopicArn: str, Message: str) -> Any: ...  # noqa: N803 - boto3 names
 
 
+class _S3Client(Protocol):
+    def put_object(self, *, Bucket: str, Key: str, Body: bytes, ContentType: str) -> Any: ...  # noqa: N803
+
+
 def queue_url_for_arn(sqs: _SqsClient, queue_arn: str) -> str:
     """Resolve ``arn:aws:sqs:region:account:name`` to the queue URL the SQS API needs."""
     arn = Arn.parse(queue_arn, service="sqs")
@@ -259,35 +279,101 @@ def queue_url_for_arn(sqs: _SqsClient, queue_arn: str) -> str:
     return str(response["QueueUrl"])
 
 
-class OnFailureDestination:
-    """Sends on-failure records to the mapping's destination (an SQS queue or SNS topic ARN)."""
+#: Where Lambda puts on-failure objects in an S3 destination bucket.
+S3_KEY_PREFIX = "aws/lambda/"
+_MAPPING_NAMESPACE = uuid.UUID("6d1b0f5e-3c1a-4c56-9a43-2f0c7f4e8b11")
 
-    def __init__(self, destination_arn: str, sqs: _SqsClient | None = None, sns: _SnsClient | None = None):
+
+def local_mapping_uuid(stream_arn: str, function_arn: str) -> str:
+    """The local mapping's UUID: derived from its stream and function, so it is the same every run.
+
+    AWS gives a mapping a random UUID at creation; it stays the mapping's for its life and
+    there is one mapping per stream and function. A name-based UUID keeps both properties
+    locally without storing anything.
+    """
+    return str(uuid.uuid5(_MAPPING_NAMESPACE, f"{stream_arn}\n{function_arn}"))
+
+
+def s3_object_key(mapping_uuid: str, shard_id: str, moment: datetime, suffix: str | None = None) -> str:
+    """``aws/lambda/<mapping UUID>/<shardId>/YYYY/MM/DD/<YYYY-MM-DDTHH.MM.SS>-<uuid>`` (UTC)."""
+    utc = moment.astimezone(UTC)
+    name = f"{utc:%Y-%m-%dT%H.%M.%S}-{suffix or uuid.uuid4()}"
+    return f"{S3_KEY_PREFIX}{mapping_uuid}/{shard_id}/{utc:%Y/%m/%d}/{name}"
+
+
+def s3_object_document(message: OnFailureMessage, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The S3 destination object: the record plus ``payload: {"Records": [...]}``.
+
+    Key order is AWS's: the object's keys and those of its sections sorted, the records in
+    Lambda's event order, as they were sent to the function.
+    """
+    document: dict[str, Any] = {}
+    for name, value in sorted({**message.to_json(), "payload": None}.items()):
+        if name == "payload":
+            document[name] = {"Records": [dict(record) for record in records]}
+        elif isinstance(value, dict):
+            document[name] = dict(sorted(value.items()))
+        else:
+            document[name] = value
+    return document
+
+
+class OnFailureDestination:
+    """Sends on-failure records to the mapping's destination: an SQS queue, SNS topic or S3 bucket ARN.
+
+    ``mapping_uuid`` names the mapping in S3 keys; by default :func:`local_mapping_uuid`.
+    """
+
+    SERVICES = ("sqs", "sns", "s3")
+
+    def __init__(
+        self,
+        destination_arn: str,
+        sqs: _SqsClient | None = None,
+        sns: _SnsClient | None = None,
+        s3: _S3Client | None = None,
+        *,
+        mapping_uuid: str | None = None,
+    ):
         self.destination_arn = destination_arn
         try:
-            self._service = Arn.parse(destination_arn).service
+            arn = Arn.parse(destination_arn)
         except ValueError:
-            self._service = ""
-        if self._service not in ("sqs", "sns"):
+            arn = None
+        if arn is None or arn.service not in self.SERVICES or (arn.service == "s3" and "/" in arn.resource):
             raise ValueError(
-                f"on-failure destination must be an SQS queue or SNS topic ARN: {destination_arn}"
+                f"on-failure destination must be an SQS queue, SNS topic or S3 bucket ARN: {destination_arn}"
             )
+        self.service = arn.service
+        self._resource = arn.resource
+        self.mapping_uuid = mapping_uuid
         self._sqs = sqs
         self._sns = sns
+        self._s3 = s3
         self._queue_url: str | None = None
 
-    def send(self, message: OnFailureMessage, records: Sequence[Mapping[str, Any]]) -> None:
-        """Deliver the record of one given-up batch (raises the client's error if the destination rejects it).
+    def send(self, message: OnFailureMessage, records: Sequence[Mapping[str, Any]]) -> str:
+        """Deliver the record of one given-up batch; returns the MessageId (SQS, SNS) or object key (S3).
 
         ``records`` is the batch in Lambda's event shape: SQS and SNS records carry only pointers
-        to it, an S3 destination stores it under ``payload``.
+        to it, an S3 destination stores it under ``payload``. Raises the client's error if the
+        destination rejects the record.
         """
-        del records  # SQS and SNS records point into the stream
-        if self._service == "sqs":
+        if self.service == "sqs":
             assert self._sqs is not None, "an SQS client is required for an SQS destination"
             if self._queue_url is None:
                 self._queue_url = queue_url_for_arn(self._sqs, self.destination_arn)
-            self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=message.to_body())
-        else:
+            response = self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=message.to_body())
+            return str(response["MessageId"])
+        if self.service == "sns":
             assert self._sns is not None, "an SNS client is required for an SNS destination"
-            self._sns.publish(TopicArn=self.destination_arn, Message=message.to_body())
+            # Message only: AWS's notification carries no Subject and no message attributes.
+            return str(
+                self._sns.publish(TopicArn=self.destination_arn, Message=message.to_body())["MessageId"]
+            )
+        assert self._s3 is not None, "an S3 client is required for an S3 destination"
+        mapping = self.mapping_uuid or local_mapping_uuid(message.batch_info.stream_arn, message.function_arn)
+        key = s3_object_key(mapping, message.batch_info.shard_id, message.timestamp)
+        body = json.dumps(s3_object_document(message, records)).encode("utf-8")
+        self._s3.put_object(Bucket=self._resource, Key=key, Body=body, ContentType="application/json")
+        return key
