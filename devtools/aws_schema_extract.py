@@ -55,14 +55,17 @@ RESOURCE_TYPES: tuple[str, ...] = (
     "aws_iam_role",
     "aws_iam_role_policy",
     "aws_kms_key",
+    "aws_lambda_alias",
     "aws_lambda_event_source_mapping",
     "aws_lambda_function",
+    "aws_lambda_provisioned_concurrency_config",
     "aws_sns_topic",
     "aws_sqs_queue",
     "aws_sqs_queue_policy",
 )
 DATA_SOURCE_TYPES: tuple[str, ...] = (
     "aws_caller_identity",
+    "aws_cloudwatch_log_group",
     "aws_dynamodb_table",
     "aws_iam_policy_document",
     "aws_partition",
