@@ -49,17 +49,27 @@ PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
 
 #: The resource and data source types this project uses; extend here when a module needs more.
 RESOURCE_TYPES: tuple[str, ...] = (
+    "aws_cloudwatch_dashboard",
     "aws_cloudwatch_log_group",
     "aws_cloudwatch_metric_alarm",
     "aws_dynamodb_table",
     "aws_iam_role",
     "aws_iam_role_policy",
+    "aws_kms_alias",
     "aws_kms_key",
     "aws_lambda_alias",
     "aws_lambda_event_source_mapping",
     "aws_lambda_function",
     "aws_lambda_provisioned_concurrency_config",
+    "aws_s3_bucket",
+    "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_ownership_controls",
+    "aws_s3_bucket_policy",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_versioning",
     "aws_sns_topic",
+    "aws_sns_topic_policy",
     "aws_sqs_queue",
     "aws_sqs_queue_policy",
 )
