@@ -7,7 +7,7 @@ explicit :class:`HandlerConfig` without touching ``os.environ`` or re-importing 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -17,6 +17,9 @@ from handler.batch import ChangeRecordBatchProcessor
 from handler.config import HandlerConfig
 from handler.processing import ProcessingContext, RecordProcessor, load_processor
 from handler.record import ChangeRecord
+
+if TYPE_CHECKING:
+    from handler.notifier import SnsNotifier
 
 RECORDS_PROCESSED = "RecordsProcessed"
 RECORDS_SKIPPED = "RecordsSkipped"
@@ -40,28 +43,38 @@ class StreamHandler:
         self.metrics = metrics or Metrics(namespace=config.metrics_namespace, service=config.service_name)
         self.processor = processor or load_processor(config.processor)
         notifier = None
+        self._concurrent_notifier: SnsNotifier | None = None
         if config.notification_topic_arn:
             # Imported only when a topic is configured: most of its cost is never needed otherwise.
             from handler.notifier import SnsNotifier  # noqa: PLC0415
 
-            notifier = SnsNotifier(config.notification_topic_arn)
+            notifier = SnsNotifier(config.notification_topic_arn, max_connections=config.concurrency)
+            if config.concurrency > 1:
+                self._concurrent_notifier = notifier
         self.context = ProcessingContext(
             config=config, logger=self.logger, metrics=self.metrics, notifier=notifier
         )
         self.batch_processor = ChangeRecordBatchProcessor(
-            allowed_event_names=config.allowed_event_names, logger=self.logger, log_images=config.log_images
+            allowed_event_names=config.allowed_event_names,
+            logger=self.logger,
+            log_images=config.log_images,
+            failure_mode=config.failure_mode,
+            concurrency=config.concurrency,
         )
         self._register_lambda_context: Callable[[Any], None] | None = None
         self.record_handler = self._build_record_handler()
 
     def __call__(self, event: Mapping[str, Any], lambda_context: Any = None) -> PartialItemFailureResponse:
-        """Process ``event``; raises BatchProcessingError when every record failed (see handler.batch)."""
+        """Process ``event``; raises BatchProcessingError when nothing succeeded (see handler.batch)."""
         records = event.get("Records") if isinstance(event, Mapping) else None
         if not isinstance(records, list):
             raise ValueError("event has no 'Records' list: not a DynamoDB Streams batch")
         if self._register_lambda_context is not None and lambda_context is not None:
             # Lets idempotency expire an in-progress record when this invocation times out.
             self._register_lambda_context(lambda_context)
+        if self._concurrent_notifier is not None:
+            # Concurrent batches share one SNS client: create it here, before the threads need it.
+            _ = self._concurrent_notifier.client
         try:
             # Powertools' context-manager form of process_partial_response: the same processing
             # and response, but an empty Records list is an empty success (as for Lambda) instead
@@ -100,4 +113,7 @@ class StreamHandler:
             self.metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
         # One EMF document per batch, flushed even when the batch raised.
         self.metrics.flush_metrics()
-        self.logger.info("batch processed", extra={"records": len(batch.records), **counts})
+        self.logger.info(
+            "batch processed",
+            extra={"records": len(batch.records), **counts, "records_not_started": len(batch.not_started)},
+        )

@@ -23,11 +23,17 @@ IDEMPOTENCY_TTL_SECONDS = "STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS"
 INVALID_RECORD_ACTION = "STREAM_HANDLER_INVALID_RECORD_ACTION"
 LOG_IMAGES = "STREAM_HANDLER_LOG_IMAGES"
 TRACING = "STREAM_HANDLER_TRACING"
+FAILURE_MODE = "STREAM_HANDLER_FAILURE_MODE"
+CONCURRENCY = "STREAM_HANDLER_CONCURRENCY"
 
 DEFAULT_SERVICE_NAME = "ddb-stream-handler"
 DEFAULT_METRICS_NAMESPACE = "DynamoDBStreams"
 DEFAULT_PROCESSOR = "handler.processors.user_profile:process_record"
 DEFAULT_IDEMPOTENCY_TTL_SECONDS = 86400
+DEFAULT_CONCURRENCY = 1
+# Threads beyond this buy nothing a batch can use: the SDK's connection pools and the moto or AWS
+# endpoints saturate first, and each thread costs memory in a small function.
+MAX_CONCURRENCY = 64
 STREAM_EVENT_NAMES = frozenset({"INSERT", "MODIFY", "REMOVE"})
 LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
@@ -58,6 +64,15 @@ class InvalidRecordAction(enum.Enum):
     """Skip the record and count it in the ``RecordsDropped`` metric."""
 
 
+class FailureMode(enum.Enum):
+    """What the handler does with the rest of a batch once a record failed."""
+
+    STOP = "stop"
+    """Stop at the first failed record and report it; the mapping re-sends the batch from there."""
+    CONTINUE = "continue"
+    """Powertools' behaviour: process every record, report each failed one."""
+
+
 @dataclass(frozen=True, slots=True)
 class HandlerConfig:
     """Everything the handler reads from its environment, validated."""
@@ -73,6 +88,9 @@ class HandlerConfig:
     invalid_record_action: InvalidRecordAction = InvalidRecordAction.FAIL
     log_images: bool = False
     tracing: bool = False
+    failure_mode: FailureMode = FailureMode.STOP
+    concurrency: int = DEFAULT_CONCURRENCY
+    """Threads processing records of different items at once; 1 processes the batch in order."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> HandlerConfig:
@@ -95,6 +113,8 @@ class HandlerConfig:
             invalid_record_action=_invalid_record_action(environ),
             log_images=_flag(environ, LOG_IMAGES),
             tracing=_flag(environ, TRACING),
+            failure_mode=_failure_mode(environ),
+            concurrency=_concurrency(environ),
         )
 
 
@@ -162,3 +182,21 @@ def _flag(environ: Mapping[str, str], variable: str) -> bool:
     if raw in _FALSE:
         return False
     raise ConfigError(variable, f"expected true or false, got {raw!r}")
+
+
+def _failure_mode(environ: Mapping[str, str]) -> FailureMode:
+    raw = _value(environ, FAILURE_MODE).lower() or FailureMode.STOP.value
+    try:
+        return FailureMode(raw)
+    except ValueError:
+        raise ConfigError(FAILURE_MODE, f"expected 'stop' or 'continue', got {raw!r}") from None
+
+
+def _concurrency(environ: Mapping[str, str]) -> int:
+    raw = _value(environ, CONCURRENCY)
+    if not raw:
+        return DEFAULT_CONCURRENCY
+    number = int(raw) if raw.isascii() and raw.isdigit() else 0
+    if not 1 <= number <= MAX_CONCURRENCY:
+        raise ConfigError(CONCURRENCY, f"expected a whole number from 1 to {MAX_CONCURRENCY}, got {raw!r}")
+    return number

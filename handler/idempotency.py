@@ -12,6 +12,10 @@ processors do not swallow each other's records, and renaming the function does n
 
 This module imports boto3 (through Powertools' persistence layer); the entry point imports it
 only when ``STREAM_HANDLER_IDEMPOTENCY_TABLE`` is set.
+
+Thread-safe for concurrent batches: one persistence layer and one DynamoDB client are shared
+(boto3 clients are thread-safe), each call builds its own Powertools ``IdempotencyHandler``, and
+the layer's one-time set-up is done at init.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from botocore.config import Config
 
 from handler.config import HandlerConfig
 from handler.record import ChangeRecord
@@ -39,13 +44,21 @@ class IdempotentRecordHandler:
             expires_after_seconds=config.idempotency_ttl_seconds,
             raise_on_no_idempotency_key=True,
         )
-        self.persistence = DynamoDBPersistenceLayer(table_name=config.idempotency_table)
+        # One client for every thread of a concurrent batch, with a connection per thread.
+        self.persistence = DynamoDBPersistenceLayer(
+            table_name=config.idempotency_table,
+            boto_config=Config(max_pool_connections=max(10, config.concurrency)),
+        )
+        key_prefix = f"{config.service_name}:{config.processor}"
+        # Powertools configures the layer on each call and marks it done on the first one; doing it
+        # here, on the init thread, keeps concurrent first calls from racing through that set-up.
+        self.persistence.configure(self.idempotency_config, key_prefix=key_prefix)
 
         @idempotent_function(  # type: ignore[untyped-decorator]
             data_keyword_argument="identity",
             persistence_store=self.persistence,
             config=self.idempotency_config,
-            key_prefix=f"{config.service_name}:{config.processor}",
+            key_prefix=key_prefix,
         )
         def process_once(*, identity: dict[str, str], record: ChangeRecord) -> None:  # noqa: ARG001
             # ``identity`` only feeds the idempotency key; the record is what gets processed.

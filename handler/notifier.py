@@ -60,10 +60,14 @@ class Notifier(Protocol):
 
 
 class SnsNotifier:
-    """Publishes JSON messages to one SNS topic through a lazily created boto3 client."""
+    """Publishes JSON messages to one SNS topic through a lazily created boto3 client.
 
-    def __init__(self, topic_arn: str) -> None:
+    Thread-safe: the client is created once under a lock and shared, ``publish`` keeps no state.
+    """
+
+    def __init__(self, topic_arn: str, max_connections: int = 1) -> None:
         self.topic_arn = topic_arn
+        self.max_connections = max_connections
         self._client: SNSClient | None = None
         self._lock = threading.Lock()
 
@@ -73,7 +77,7 @@ class SnsNotifier:
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    self._client = _new_sns_client(self.topic_arn)
+                    self._client = _new_sns_client(self.topic_arn, self.max_connections)
         return self._client
 
     def publish(self, message: Mapping[str, Any], attributes: Mapping[str, str] | None = None) -> str:
@@ -103,7 +107,7 @@ class SnsNotifier:
         return str(response["MessageId"])
 
 
-def _new_sns_client(topic_arn: str) -> SNSClient:
+def _new_sns_client(topic_arn: str, max_connections: int) -> SNSClient:
     import boto3  # noqa: PLC0415 - lazy on purpose, see the module docstring
     from botocore.config import Config  # noqa: PLC0415
 
@@ -111,5 +115,12 @@ def _new_sns_client(topic_arn: str) -> SNSClient:
     region = topic_arn.split(":")[3]
     # Few SDK retries and short timeouts: the event source mapping retries the record anyway, and
     # a stuck publish must not eat the function's timeout.
-    config = Config(connect_timeout=3, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
+    # One client serves every thread of a concurrent batch (boto3 clients are thread-safe); its
+    # connection pool must hold one connection per thread, or threads wait and connections churn.
+    config = Config(
+        connect_timeout=3,
+        read_timeout=10,
+        retries={"mode": "standard", "max_attempts": 3},
+        max_pool_connections=max(10, max_connections),
+    )
     return boto3.client("sns", region_name=region, config=config)

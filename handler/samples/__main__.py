@@ -2,7 +2,7 @@
 
 The handler is built exactly as in Lambda (``handler.entrypoint``, configured from the
 environment); its structured logs and EMF metrics go to stdout as they would to CloudWatch, and
-the partial batch response (or the all-records-failed error) follows each sample.
+the partial batch response (or the error raised when no record succeeded) follows each sample.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             response = lambda_handler(event, LocalLambdaContext.from_environ())
         except BatchProcessingError as error:
-            # All records failed: Lambda would count a function error and retry the whole batch.
+            # No record succeeded: Lambda would count a function error and retry the whole batch.
             print(f"----- {path.name}: function error (whole batch retried): {error.msg}", flush=True)
             continue
         print(f"----- {path.name}: response {json.dumps(response)}", flush=True)

@@ -134,6 +134,18 @@ def topic_with_queue(suffix: str) -> tuple[str, str]:
     return topic_arn, queue_url
 
 
+def idempotency_table() -> str:
+    """A fresh table with the key schema Powertools' DynamoDBPersistenceLayer uses by default."""
+    name = f"idempotency-{uuid.uuid4().hex[:8]}"
+    boto3.client("dynamodb", region_name="us-east-1").create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
 def drain_queue(queue_url: str) -> list[dict[str, Any]]:
     """Every SNS envelope waiting in the queue."""
     sqs = boto3.client("sqs", region_name="us-east-1")

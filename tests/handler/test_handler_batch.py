@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from handler.batch import UnreportableFailureError
-from handler.config import InvalidRecordAction
+from handler.batch import FirstRecordFailedError, UnreportableFailureError
+from handler.config import FailureMode, InvalidRecordAction
 from handler.processing import DropRecord, ProcessingContext
 from handler.record import ChangeRecord
 from tests.handler.support import (
@@ -79,26 +79,72 @@ def test_empty_batch_is_a_success(capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
-def test_some_fail_reports_each_failed_sequence_number_in_order() -> None:
+def test_stops_at_the_first_failure_and_reports_only_it(capsys: pytest.CaptureFixture[str]) -> None:
     recorder = Recorder(fail_user_ids=frozenset({"u-0002", "u-0004"}))
     handler = build_handler(processor=recorder)
+
+    response = handler(batch(*(stream_record(index) for index in range(1, 6))))
+
+    # Lambda re-sends records 2-5; running 3-5 now would only repeat them.
+    assert response == {"batchItemFailures": [{"itemIdentifier": sequence_number(2)}]}
+    assert [record.sequence_number for record in recorder.seen] == [sequence_number(1), sequence_number(2)]
+    lines = output_lines(capsys)
+    assert emf_metrics(lines) == {
+        "RecordsProcessed": 1.0,
+        "RecordsSkipped": 0.0,
+        "RecordsDropped": 0.0,
+        "RecordsFailed": 1.0,
+    }
+    (summary,) = [line for line in lines if line.get("message") == "batch processed"]
+    assert summary["records_not_started"] == 3
+
+
+def test_continue_mode_reports_each_failed_sequence_number_in_order() -> None:
+    recorder = Recorder(fail_user_ids=frozenset({"u-0002", "u-0004"}))
+    handler = build_handler(make_config(failure_mode=FailureMode.CONTINUE), processor=recorder)
 
     response = handler(batch(*(stream_record(index) for index in range(1, 6))))
 
     assert response == {
         "batchItemFailures": [{"itemIdentifier": sequence_number(2)}, {"itemIdentifier": sequence_number(4)}]
     }
-    assert len(recorder.seen) == 5  # the batch went on after each failure
+    assert len(recorder.seen) == 5  # Powertools' behaviour: the batch went on after each failure
 
 
-def test_all_fail_raises_so_the_whole_batch_is_retried(capsys: pytest.CaptureFixture[str]) -> None:
-    handler = build_handler(processor=Recorder(fail_user_ids=frozenset({"u-0001", "u-0002"})))
+def test_first_record_failing_raises_so_the_whole_batch_is_retried(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    recorder = Recorder(fail_user_ids=frozenset({"u-0001"}))
+    handler = build_handler(processor=recorder)
+
+    with pytest.raises(FirstRecordFailedError, match="The batch's first record failed") as raised:
+        handler(batch(stream_record(1), stream_record(2)))
+
+    assert isinstance(raised.value, BatchProcessingError)  # what Powertools users catch
+    assert [record.sequence_number for record in recorder.seen] == [sequence_number(1)]
+    # The counts are still published for the failed invocation.
+    assert emf_metrics(output_lines(capsys))["RecordsFailed"] == 1.0
+
+
+def test_continue_mode_raises_when_every_record_failed(capsys: pytest.CaptureFixture[str]) -> None:
+    handler = build_handler(
+        make_config(failure_mode=FailureMode.CONTINUE),
+        processor=Recorder(fail_user_ids=frozenset({"u-0001", "u-0002"})),
+    )
 
     with pytest.raises(BatchProcessingError, match="All records failed processing"):
         handler(batch(stream_record(1), stream_record(2)))
 
-    # The counts are still published for the failed invocation.
     assert emf_metrics(output_lines(capsys))["RecordsFailed"] == 2.0
+
+
+def test_continue_mode_first_record_failing_is_a_partial_response() -> None:
+    recorder = Recorder(fail_user_ids=frozenset({"u-0001"}))
+    handler = build_handler(make_config(failure_mode=FailureMode.CONTINUE), processor=recorder)
+
+    response = handler(batch(stream_record(1), stream_record(2)))
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": sequence_number(1)}]}
 
 
 def test_other_event_names_are_skipped_and_counted_never_failed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,8 +175,19 @@ def test_other_event_names_are_skipped_and_counted_never_failed(capsys: pytest.C
     ]
 
 
-def test_a_batch_of_only_skipped_and_failing_records_is_a_partial_response() -> None:
-    handler = build_handler(processor=Recorder(fail_user_ids=frozenset({"u-0001"})))
+def test_a_skipped_record_before_a_failure_counts_as_success() -> None:
+    handler = build_handler(processor=Recorder(fail_user_ids=frozenset({"u-0002"})))
+
+    response = handler(
+        batch(stream_record(1, event_name="REMOVE", old_image=profile_image("x")), stream_record(2))
+    )
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": sequence_number(2)}]}
+
+
+def test_continue_mode_batch_of_only_skipped_and_failing_records_is_a_partial_response() -> None:
+    recorder = Recorder(fail_user_ids=frozenset({"u-0001"}))
+    handler = build_handler(make_config(failure_mode=FailureMode.CONTINUE), processor=recorder)
 
     response = handler(
         batch(stream_record(1), stream_record(2, event_name="REMOVE", old_image=profile_image("x")))
@@ -152,7 +209,25 @@ def test_allowed_event_names_are_configurable() -> None:
     assert [record.event_name for record in recorder.seen] == ["INSERT", "MODIFY"]
 
 
-def test_malformed_records_fail_alone_with_a_logged_reason(capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_record_stops_the_batch_like_any_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    bad_type = stream_record(2, new_image=profile_image("u-0002", score={"D": "1"}))
+    recorder = Recorder()
+    handler = build_handler(processor=recorder)
+
+    response = handler(batch(stream_record(1), bad_type, stream_record(3)))
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": sequence_number(2)}]}
+    assert [record.sequence_number for record in recorder.seen] == [sequence_number(1)]
+    reasons = [line["reason"] for line in output_lines(capsys) if "reason" in line]
+    assert reasons == [
+        "AttributeDecodeError: NewImage.score: unsupported attribute type descriptor 'D' "
+        "(expected one of S, N, B, BOOL, NULL, M, L, SS, NS, BS)"
+    ]
+
+
+def test_continue_mode_malformed_records_fail_alone_with_a_logged_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     no_dynamodb = stream_record(2)
     del no_dynamodb["dynamodb"]
     no_dynamodb["dynamodb"] = {"SequenceNumber": sequence_number(2)}  # Keys and images missing
@@ -165,7 +240,7 @@ def test_malformed_records_fail_alone_with_a_logged_reason(capsys: pytest.Captur
         if record.new_image is None:
             raise ValueError("this processor needs NewImage")
 
-    handler = build_handler(processor=needs_new_image)
+    handler = build_handler(make_config(failure_mode=FailureMode.CONTINUE), processor=needs_new_image)
 
     response = handler(batch(stream_record(1), no_dynamodb, bad_type, keys_only, stream_record(5)))
 
@@ -240,13 +315,13 @@ def test_drop_record_is_counted_not_failed(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_handler_is_reusable_across_invocations() -> None:
-    recorder = Recorder(fail_user_ids=frozenset({"u-0001"}))
+    recorder = Recorder(fail_user_ids=frozenset({"u-0002"}))
     handler = build_handler(processor=recorder)
 
     first = handler(batch(stream_record(1), stream_record(2)))
     second = handler(batch(stream_record(3)))
 
-    assert first == {"batchItemFailures": [{"itemIdentifier": sequence_number(1)}]}
+    assert first == {"batchItemFailures": [{"itemIdentifier": sequence_number(2)}]}
     assert second == {"batchItemFailures": []}
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handler.config import ConfigError, HandlerConfig, InvalidRecordAction
+from handler import config
+from handler.config import ConfigError, FailureMode, HandlerConfig, InvalidRecordAction
 
 
 def test_defaults_match_the_design_table() -> None:
@@ -22,6 +23,8 @@ def test_defaults_match_the_design_table() -> None:
         invalid_record_action=InvalidRecordAction.FAIL,
         log_images=False,
         tracing=False,
+        failure_mode=FailureMode.STOP,
+        concurrency=1,
     )
 
 
@@ -39,6 +42,8 @@ def test_every_variable_is_read() -> None:
             "STREAM_HANDLER_INVALID_RECORD_ACTION": "DROP",
             "STREAM_HANDLER_LOG_IMAGES": "true",
             "STREAM_HANDLER_TRACING": "1",
+            "STREAM_HANDLER_FAILURE_MODE": "Continue",
+            "STREAM_HANDLER_CONCURRENCY": " 16 ",
         }
     )
 
@@ -54,6 +59,8 @@ def test_every_variable_is_read() -> None:
         invalid_record_action=InvalidRecordAction.DROP,
         log_images=True,
         tracing=True,
+        failure_mode=FailureMode.CONTINUE,
+        concurrency=16,
     )
 
 
@@ -83,6 +90,12 @@ def test_empty_values_mean_defaults_or_off() -> None:
         ("STREAM_HANDLER_LOG_IMAGES", "maybe", "true or false"),
         ("STREAM_HANDLER_TRACING", "enabled", "true or false"),
         ("POWERTOOLS_LOG_LEVEL", "verbose", "one of CRITICAL, DEBUG, ERROR, INFO, WARNING"),
+        ("STREAM_HANDLER_FAILURE_MODE", "skip", "expected 'stop' or 'continue', got 'skip'"),
+        ("STREAM_HANDLER_CONCURRENCY", "0", "expected a whole number from 1 to 64, got '0'"),
+        ("STREAM_HANDLER_CONCURRENCY", "65", "expected a whole number from 1 to 64, got '65'"),
+        ("STREAM_HANDLER_CONCURRENCY", "4.0", "expected a whole number from 1 to 64, got '4.0'"),
+        ("STREAM_HANDLER_CONCURRENCY", "-2", "expected a whole number from 1 to 64, got '-2'"),
+        ("STREAM_HANDLER_CONCURRENCY", "²", "expected a whole number from 1 to 64, got '²'"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str, expected: str) -> None:
@@ -92,3 +105,12 @@ def test_bad_values_name_the_variable(variable: str, value: str, expected: str) 
     assert raised.value.variable == variable
     assert str(raised.value).startswith(f"{variable}: ")
     assert expected in str(raised.value)
+
+
+def test_names_and_defaults_are_the_design_contract() -> None:
+    # The exact names Terraform (modules/handler-settings) and docs/DESIGN.md use.
+    assert (config.FAILURE_MODE, config.CONCURRENCY) == (
+        "STREAM_HANDLER_FAILURE_MODE",
+        "STREAM_HANDLER_CONCURRENCY",
+    )
+    assert (config.DEFAULT_CONCURRENCY, config.MAX_CONCURRENCY) == (1, 64)

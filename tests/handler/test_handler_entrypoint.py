@@ -103,8 +103,24 @@ def test_samples_runner_prints_each_response() -> None:
     summary = [line for line in result.stdout.splitlines() if line.startswith("----- ")]
     assert summary == [
         '----- insert-profiles.json: response {"batchItemFailures": []}',
-        "----- keys-only.json: function error (whole batch retried): "
-        "All records failed processing. 1 individual errors logged separately below.",
+        "----- keys-only.json: function error (whole batch retried): The batch's first record failed, so "
+        "no record of the batch succeeded: failing the invocation so the mapping retries (and, with "
+        "BisectBatchOnFunctionError, splits) it.",
+        # Stopped at the first failure: the later invalid record is re-sent, not processed now.
         '----- mixed-batch.json: response {"batchItemFailures": '
-        '[{"itemIdentifier": "700000000000888747438"}, {"itemIdentifier": "700000000000888747738"}]}',
+        '[{"itemIdentifier": "700000000000888747438"}]}',
     ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("STREAM_HANDLER_CONCURRENCY", "0"), ("STREAM_HANDLER_FAILURE_MODE", "later")]
+)
+def test_a_bad_new_setting_fails_the_init_naming_it(variable: str, value: str) -> None:
+    result = _python("import handler.entrypoint", **{variable: value})
+
+    assert result.returncode == 1
+    assert f"handler.config.ConfigError: {variable}: expected" in result.stderr
+
+
+def test_concurrent_default_init_still_loads_no_sdk() -> None:
+    assert _loaded_after_init(STREAM_HANDLER_CONCURRENCY="16") == []

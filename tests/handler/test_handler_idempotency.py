@@ -8,6 +8,7 @@ import uuid
 import boto3
 import pytest
 
+from handler.config import FailureMode
 from handler.processing import ProcessingContext
 from handler.processors import user_profile
 from handler.record import ChangeRecord
@@ -15,24 +16,13 @@ from tests.handler.support import (
     batch,
     build_handler,
     drain_queue,
+    idempotency_table,
     lambda_context,
     make_config,
     sequence_number,
     stream_record,
     topic_with_queue,
 )
-
-
-def _idempotency_table() -> str:
-    """A fresh table with the key schema Powertools' DynamoDBPersistenceLayer uses by default."""
-    name = f"idempotency-{uuid.uuid4().hex[:8]}"
-    boto3.client("dynamodb", region_name="us-east-1").create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    return name
 
 
 class FailOnceFor:
@@ -55,12 +45,17 @@ class FailOnceFor:
 
 
 @pytest.mark.usefixtures("moto_endpoint")
-def test_redelivered_records_do_not_publish_twice() -> None:
+def test_continue_mode_redelivered_records_do_not_publish_twice() -> None:
     topic_arn, queue_url = topic_with_queue(uuid.uuid4().hex[:8])
-    table = _idempotency_table()
+    table = idempotency_table()
     processor = FailOnceFor(sequence_number(1))
     handler = build_handler(
-        make_config(notification_topic_arn=topic_arn, idempotency_table=table, idempotency_ttl_seconds=600),
+        make_config(
+            notification_topic_arn=topic_arn,
+            idempotency_table=table,
+            idempotency_ttl_seconds=600,
+            failure_mode=FailureMode.CONTINUE,
+        ),
         processor=processor,
     )
     records = [stream_record(1), stream_record(2), stream_record(3)]
@@ -85,7 +80,7 @@ def test_redelivered_records_do_not_publish_twice() -> None:
 @pytest.mark.usefixtures("moto_endpoint")
 def test_same_sequence_number_on_another_event_id_is_processed() -> None:
     # The key is the record's identity (stream ARN + eventID), not its content.
-    table = _idempotency_table()
+    table = idempotency_table()
     calls: list[str] = []
 
     def remember(record: ChangeRecord, context: ProcessingContext) -> None:
@@ -101,3 +96,28 @@ def test_same_sequence_number_on_another_event_id_is_processed() -> None:
     handler(batch(other), lambda_context())
 
     assert calls == [original["eventID"], "0" * 32]
+
+
+@pytest.mark.usefixtures("moto_endpoint")
+def test_stop_mode_redelivery_runs_each_record_once() -> None:
+    topic_arn, queue_url = topic_with_queue(uuid.uuid4().hex[:8])
+    table = idempotency_table()
+    processor = FailOnceFor(sequence_number(2))
+    handler = build_handler(
+        make_config(notification_topic_arn=topic_arn, idempotency_table=table, idempotency_ttl_seconds=600),
+        processor=processor,
+    )
+    records = [stream_record(1), stream_record(2), stream_record(3)]
+
+    first = handler(batch(*records), lambda_context())
+    # Lambda re-sends from the reported sequence number: records 2 and 3.
+    second = handler(batch(*records[1:]), lambda_context())
+
+    assert first == {"batchItemFailures": [{"itemIdentifier": sequence_number(2)}]}
+    assert second == {"batchItemFailures": []}
+    # Record 3 never ran before the failure, so nothing had to be answered from the table.
+    assert processor.calls == [sequence_number(1), sequence_number(2), sequence_number(2), sequence_number(3)]
+    published = sorted(
+        json.loads(envelope["Message"])["sequence_number"] for envelope in drain_queue(queue_url)
+    )
+    assert published == [sequence_number(1), sequence_number(2), sequence_number(3)]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from handler.config import FailureMode
 from tests.handler.support import (
     batch,
     build_handler,
@@ -34,7 +35,7 @@ def _mixed_batch() -> dict[str, Any]:
 
 
 def test_images_never_reach_the_logs_by_default(capsys: pytest.CaptureFixture[str]) -> None:
-    handler = build_handler()
+    handler = build_handler(make_config(failure_mode=FailureMode.CONTINUE))  # every record logs
 
     response = handler(_mixed_batch())
 
@@ -45,7 +46,7 @@ def test_images_never_reach_the_logs_by_default(capsys: pytest.CaptureFixture[st
 
 
 def test_record_lines_carry_identity(capsys: pytest.CaptureFixture[str]) -> None:
-    handler = build_handler()
+    handler = build_handler(make_config(failure_mode=FailureMode.CONTINUE))
     event = _mixed_batch()
 
     handler(event)

@@ -86,10 +86,10 @@ def test_network_error_is_transient_and_fails_the_record(
     handler = build_handler(make_config(notification_topic_arn=topic_arn))
 
     response = handler(
-        batch(stream_record(1), stream_record(2, event_name="REMOVE", old_image=profile_image("x")))
+        batch(stream_record(1, event_name="REMOVE", old_image=profile_image("x")), stream_record(2))
     )
 
-    assert response == {"batchItemFailures": [{"itemIdentifier": sequence_number(1)}]}
+    assert response == {"batchItemFailures": [{"itemIdentifier": sequence_number(2)}]}
     reasons = [line["reason"] for line in output_lines(capsys) if line.get("message") == "record failed"]
     assert len(reasons) == 1
     assert reasons[0].startswith(f"TransientNotificationError: SNS publish to {topic_arn} failed: ")
@@ -115,7 +115,7 @@ def test_unknown_topic_is_a_permanent_error_that_still_fails_the_record() -> Non
     assert raised.value.transient is False
     assert "NotFound" in str(raised.value)
     handler = build_handler(make_config(notification_topic_arn=topic_arn))
-    with pytest.raises(BatchProcessingError, match="All records failed processing"):
+    with pytest.raises(BatchProcessingError, match="The batch's first record failed"):
         handler(batch(stream_record(1)))
 
 
