@@ -97,6 +97,30 @@ variable "invalid_record_action" {
   }
 }
 
+variable "failure_mode" {
+  description = "What the handler does with the rest of a batch after a record fails: stop (report that record; Lambda re-sends the batch from it, so nothing after it runs twice and an item's later changes never overtake a failed earlier one) or continue (Powertools' behaviour: process every record, report each failed one; records after a failure run again when Lambda re-sends them)."
+  type        = string
+  default     = "stop"
+  nullable    = false
+
+  validation {
+    condition     = contains(["stop", "continue"], var.failure_mode)
+    error_message = "failure_mode must be \"stop\" or \"continue\"."
+  }
+}
+
+variable "concurrency" {
+  description = "Records of different items the handler processes at once (threads, 1-64); records of one item (same Keys) always run in stream order, one at a time. 1: the batch in order. Above 1 the record processor must be thread-safe."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.concurrency >= 1 && var.concurrency <= 64 && floor(var.concurrency) == var.concurrency
+    error_message = "concurrency must be a whole number from 1 to 64."
+  }
+}
+
 variable "timeout" {
   description = "Function timeout in seconds (1-900). A batch that times out is retried whole, so keep it well above the time one batch takes."
   type        = number

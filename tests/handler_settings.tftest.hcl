@@ -19,6 +19,8 @@ run "defaults_match_the_design_contract" {
       STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS = "86400"
       STREAM_HANDLER_INVALID_RECORD_ACTION   = "fail"
       STREAM_HANDLER_LOG_IMAGES              = "false"
+      STREAM_HANDLER_FAILURE_MODE            = "stop"
+      STREAM_HANDLER_CONCURRENCY             = "1"
     })
     error_message = "Default environment differs from docs/DESIGN.md."
   }
@@ -41,6 +43,8 @@ run "defaults_match_the_design_contract" {
         STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS = "86400"
         STREAM_HANDLER_INVALID_RECORD_ACTION   = "fail"
         STREAM_HANDLER_LOG_IMAGES              = "false"
+        STREAM_HANDLER_FAILURE_MODE            = "stop"
+        STREAM_HANDLER_CONCURRENCY             = "1"
       }
       handler     = "handler.entrypoint.lambda_handler"
       memory_size = 256
@@ -66,6 +70,8 @@ run "every_setting_reaches_the_environment" {
     metrics_namespace       = "MyApp/Streams"
     log_images              = true
     invalid_record_action   = "drop"
+    failure_mode            = "continue"
+    concurrency             = 16
     timeout                 = 60
     memory_size             = 512
     environment_variables   = { FEATURE_FLAG = "on" }
@@ -84,6 +90,8 @@ run "every_setting_reaches_the_environment" {
       STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS = "3600"
       STREAM_HANDLER_INVALID_RECORD_ACTION   = "drop"
       STREAM_HANDLER_LOG_IMAGES              = "true"
+      STREAM_HANDLER_FAILURE_MODE            = "continue"
+      STREAM_HANDLER_CONCURRENCY             = "16"
     })
     error_message = "A setting did not reach its environment variable."
   }
@@ -188,4 +196,61 @@ run "service_name_with_spaces" {
   }
   variables { service_name = "my service" }
   expect_failures = [var.service_name]
+}
+
+run "failure_mode_unknown" {
+  command = plan
+  module {
+    source = "./modules/handler-settings"
+  }
+  variables { failure_mode = "skip" }
+  expect_failures = [var.failure_mode]
+}
+
+run "concurrency_zero" {
+  command = plan
+  module {
+    source = "./modules/handler-settings"
+  }
+  variables { concurrency = 0 }
+  expect_failures = [var.concurrency]
+}
+
+run "concurrency_above_64" {
+  command = plan
+  module {
+    source = "./modules/handler-settings"
+  }
+  variables { concurrency = 65 }
+  expect_failures = [var.concurrency]
+}
+
+run "concurrency_fractional" {
+  command = plan
+  module {
+    source = "./modules/handler-settings"
+  }
+  variables { concurrency = 2.5 }
+  expect_failures = [var.concurrency]
+}
+
+run "concurrency_upper_bound_is_accepted" {
+  command = apply
+  module {
+    source = "./modules/handler-settings"
+  }
+  variables { concurrency = 64 }
+  assert {
+    condition     = output.environment_variables["STREAM_HANDLER_CONCURRENCY"] == "64" && output.environment_variables["STREAM_HANDLER_FAILURE_MODE"] == "stop"
+    error_message = "concurrency 64 must reach STREAM_HANDLER_CONCURRENCY, with the default failure mode."
+  }
+}
+
+run "environment_overrides_a_new_managed_variable" {
+  command = plan
+  module {
+    source = "./modules/handler-settings"
+  }
+  variables { environment_variables = { STREAM_HANDLER_CONCURRENCY = "8" } }
+  expect_failures = [var.environment_variables]
 }

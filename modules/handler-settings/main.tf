@@ -15,6 +15,8 @@ locals {
     STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
     STREAM_HANDLER_INVALID_RECORD_ACTION   = var.invalid_record_action
     STREAM_HANDLER_LOG_IMAGES              = var.log_images ? "true" : "false"
+    STREAM_HANDLER_FAILURE_MODE            = var.failure_mode
+    STREAM_HANDLER_CONCURRENCY             = tostring(var.concurrency)
   }
 
   environment_variables = tomap(merge(var.environment_variables, local.managed_environment))
