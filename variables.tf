@@ -380,14 +380,14 @@ variable "lambda_filename" {
 }
 
 variable "runtime" {
-  description = "python3.13 or python3.12 (package the zip for the same one)."
+  description = "python3.14, python3.13 or python3.12 (package the zip for the same one: make package RUNTIME=...). Lambda deprecates python3.12 on 2028-10-31, python3.13 and python3.14 on 2029-06-30."
   type        = string
   default     = "python3.13"
   nullable    = false
 
   validation {
-    condition     = contains(["python3.13", "python3.12"], var.runtime)
-    error_message = "runtime must be python3.13 or python3.12."
+    condition     = contains(["python3.14", "python3.13", "python3.12"], var.runtime)
+    error_message = "runtime must be python3.14, python3.13 or python3.12 (python3.11 and older run on Amazon Linux 2, which Lambda deprecated on 2026-06-30: functions on them can no longer be created or updated)."
   }
 }
 
