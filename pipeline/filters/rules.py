@@ -24,10 +24,12 @@ import datetime as dt
 import decimal
 import json
 import math
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final
+
+from pipeline.filters.errors import MAX_PATTERN_DEPTH, FilterPatternError, json_path, json_type
+from pipeline.filters.operators import Predicate, ValueKey, compile_operator, value_key
 
 __all__ = [
     "MAX_PATTERN_DEPTH",
@@ -37,67 +39,6 @@ __all__ = [
     "compile_pattern",
     "json_path",
 ]
-
-#: Nesting deeper than this is refused: DynamoDB images nest at most 32 levels, plus the envelope.
-MAX_PATTERN_DEPTH: Final = 40
-
-# Operators outside Lambda's filter rule syntax that EventBridge users often try; named in the error.
-_UNSUPPORTED_OPERATORS: Final = {
-    "wildcard": "wildcard matching is not part of Lambda's filter rule syntax",
-    "cidr": "cidr matching is not part of Lambda's filter rule syntax",
-}
-_NUMERIC_LOWER: Final = frozenset({">", ">="})
-_NUMERIC_UPPER: Final = frozenset({"<", "<="})
-_SIMPLE_KEY: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-
-class FilterPatternError(ValueError):
-    """A filter pattern that AWS would reject ("Invalid filter pattern definition.").
-
-    ``path`` is the JSON path inside the pattern (``$`` is the pattern itself) and ``filter_index``
-    the position of the filter in its FilterCriteria, when known, so a message can point at the
-    exact spot to fix.
-    """
-
-    def __init__(self, problem: str, path: str = "$", filter_index: int | None = None) -> None:
-        self.problem = problem
-        self.path = path
-        self.filter_index = filter_index
-        where = f"filter {filter_index}, " if filter_index is not None else ""
-        super().__init__(f"Invalid filter pattern ({where}at {path}): {problem}")
-
-    def in_filter(self, filter_index: int) -> FilterPatternError:
-        """The same error, located in filter ``filter_index`` of a FilterCriteria."""
-        return FilterPatternError(self.problem, self.path, filter_index)
-
-
-def json_path(parent: str, key: str | int) -> str:
-    """Append ``key`` to a JSON path in the ``$.a.b[0]["odd key"]`` notation used in messages."""
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    if _SIMPLE_KEY.match(key) or key == "$or":
-        return f"{parent}.{key}"
-    return f"{parent}[{json.dumps(key)}]"
-
-
-# --------------------------------------------------------------------------------------------------
-# Values: the matcher compares normalised keys so that True never equals 1 and 1 equals 1.0.
-# --------------------------------------------------------------------------------------------------
-
-_ValueKey = tuple[str, object]
-
-
-def _value_key(value: object) -> _ValueKey:
-    """Type-tagged key for exact comparison: JSON ``true`` must not equal the number ``1``."""
-    if value is None:
-        return ("null", None)
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, str):
-        return ("str", value)
-    if isinstance(value, int | float):
-        return ("num", value)
-    return ("other", repr(value))
 
 
 def _normalise(value: object) -> object:
@@ -118,23 +59,17 @@ def _normalise(value: object) -> object:
     return value
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 # --------------------------------------------------------------------------------------------------
-# Compiled rules
+# Compiled rules (operators: pipeline.filters.operators)
 # --------------------------------------------------------------------------------------------------
-
-_Predicate = Callable[[object], bool]
 
 
 @dataclass(frozen=True, slots=True)
 class _LeafRule:
     """The list of match values under one pattern key: the record matches if any of them does."""
 
-    exact: frozenset[_ValueKey]
-    predicates: tuple[_Predicate, ...]
+    exact: frozenset[ValueKey]
+    predicates: tuple[Predicate, ...]
     exists_true: bool
     exists_false: bool
 
@@ -144,7 +79,7 @@ class _LeafRule:
                 return True
             exact = self.exact
             for value in values:
-                if exact and _value_key(value) in exact:
+                if exact and value_key(value) in exact:
                     return True
                 for predicate in self.predicates:
                     if predicate(value):
@@ -252,25 +187,9 @@ def compile_pattern(pattern_json: str) -> CompiledPattern:
         raise FilterPatternError(f"nested more than {MAX_PATTERN_DEPTH} levels deep") from None
     if not isinstance(parsed, dict):
         raise FilterPatternError(
-            f'a pattern must be a JSON object such as {{"eventName": ["INSERT"]}}, not {_json_type(parsed)}'
+            f'a pattern must be a JSON object such as {{"eventName": ["INSERT"]}}, not {json_type(parsed)}'
         )
     return CompiledPattern(pattern_json, parsed, _compile_object(parsed, "$", 0))
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def _compile_object(obj: Mapping[str, Any], path: str, depth: int) -> _ObjectRule:
@@ -293,7 +212,7 @@ def _compile_object(obj: Mapping[str, Any], path: str, depth: int) -> _ObjectRul
         else:
             raise FilterPatternError(
                 f"match values must be in a list, e.g. [{json.dumps(value)}], or be a nested object; "
-                f"got {_json_type(value)}",
+                f"got {json_type(value)}",
                 key_path,
             )
     return _ObjectRule(tuple(fields), alternatives)
@@ -307,7 +226,7 @@ def _compile_or(value: object, path: str, depth: int) -> tuple[_ObjectRule, ...]
         alt_path = json_path(path, index)
         if not isinstance(alternative, dict):
             raise FilterPatternError(
-                f"each $or alternative must be a pattern object, not {_json_type(alternative)}", alt_path
+                f"each $or alternative must be a pattern object, not {json_type(alternative)}", alt_path
             )
         alternatives.append(_compile_object(alternative, alt_path, depth + 1))
     return tuple(alternatives)
@@ -316,13 +235,13 @@ def _compile_or(value: object, path: str, depth: int) -> tuple[_ObjectRule, ...]
 def _compile_leaf(values: list[Any], path: str) -> _LeafRule:
     if not values:
         raise FilterPatternError("an empty list matches nothing; list at least one match value", path)
-    exact: set[_ValueKey] = set()
-    predicates: list[_Predicate] = []
+    exact: set[ValueKey] = set()
+    predicates: list[Predicate] = []
     exists_true = exists_false = False
     for index, value in enumerate(values):
         value_path = json_path(path, index)
         if isinstance(value, dict):
-            operator, predicate = _compile_operator(value, value_path)
+            operator, predicate = compile_operator(value, value_path)
             if operator == "exists":
                 if value["exists"]:
                     exists_true = True
@@ -335,161 +254,8 @@ def _compile_leaf(values: list[Any], path: str) -> _LeafRule:
         else:
             if isinstance(value, float) and not math.isfinite(value):
                 raise FilterPatternError("numbers must be finite", value_path)
-            exact.add(_value_key(value))
+            exact.add(value_key(value))
     return _LeafRule(frozenset(exact), tuple(predicates), exists_true, exists_false)
-
-
-def _compile_operator(spec: Mapping[str, Any], path: str) -> tuple[str, _Predicate | None]:
-    if len(spec) != 1:
-        names = ", ".join(sorted(spec)) or "nothing"
-        raise FilterPatternError(
-            f'an operator object holds exactly one operator such as {{"prefix": "x"}}; got {names}', path
-        )
-    ((operator, argument),) = spec.items()
-    op_path = json_path(path, operator)
-    if operator == "exists":
-        if not isinstance(argument, bool):
-            raise FilterPatternError("exists takes true or false", op_path)
-        return operator, None
-    if operator in ("prefix", "suffix"):
-        return operator, _affix_predicate(operator, argument, op_path, negate=False)
-    if operator == "equals-ignore-case":
-        folded = _string_argument(argument, op_path).casefold()
-        return operator, lambda v: isinstance(v, str) and v.casefold() == folded
-    if operator == "anything-but":
-        return operator, _anything_but_predicate(argument, op_path)
-    if operator == "numeric":
-        return operator, _numeric_predicate(argument, op_path)
-    if operator in _UNSUPPORTED_OPERATORS:
-        raise FilterPatternError(_UNSUPPORTED_OPERATORS[operator], op_path)
-    known = "prefix, suffix, equals-ignore-case, anything-but, numeric, exists"
-    raise FilterPatternError(f"unknown operator {operator!r}; Lambda supports {known}", op_path)
-
-
-def _string_argument(argument: object, path: str) -> str:
-    if not isinstance(argument, str):
-        raise FilterPatternError(f"expected a string, got {_json_type(argument)}", path)
-    return argument
-
-
-def _affix_predicate(operator: str, argument: object, path: str, *, negate: bool) -> _Predicate:
-    """prefix/suffix, optionally ``{"equals-ignore-case": "..."}``; only string values can match."""
-    ignore_case = False
-    if isinstance(argument, dict) and set(argument) == {"equals-ignore-case"}:
-        ignore_case = True
-        argument = argument["equals-ignore-case"]
-        path = json_path(path, "equals-ignore-case")
-    text = _string_argument(argument, path)
-    if ignore_case:
-        text = text.casefold()
-    starts = operator == "prefix"
-
-    def predicate(value: object) -> bool:
-        if not isinstance(value, str):
-            return False
-        subject = value.casefold() if ignore_case else value
-        hit = subject.startswith(text) if starts else subject.endswith(text)
-        return hit != negate
-
-    return predicate
-
-
-def _anything_but_predicate(argument: object, path: str) -> _Predicate:
-    """anything-but: any present value except the listed ones (or except a prefix/suffix/case form)."""
-    if isinstance(argument, dict):
-        if len(argument) != 1:
-            raise FilterPatternError("anything-but takes one of prefix, suffix, equals-ignore-case", path)
-        ((operator, inner),) = argument.items()
-        inner_path = json_path(path, operator)
-        if operator in ("prefix", "suffix"):
-            return _affix_predicate(operator, _string_argument(inner, inner_path), inner_path, negate=True)
-        if operator == "equals-ignore-case":
-            items = inner if isinstance(inner, list) else [inner]
-            if not items:
-                raise FilterPatternError("anything-but needs at least one value", inner_path)
-            folded = frozenset(
-                _string_argument(item, json_path(inner_path, i)).casefold() for i, item in enumerate(items)
-            )
-            return lambda v: isinstance(v, str) and v.casefold() not in folded
-        raise FilterPatternError(
-            f"anything-but takes a value, a list of values, or prefix/suffix/equals-ignore-case; "
-            f"not {operator!r}",
-            inner_path,
-        )
-    items = argument if isinstance(argument, list) else [argument]
-    if not items:
-        raise FilterPatternError("anything-but needs at least one value", path)
-    excluded: set[_ValueKey] = set()
-    for index, item in enumerate(items):
-        item_path = json_path(path, index) if isinstance(argument, list) else path
-        if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise FilterPatternError(
-                f"anything-but values must be strings or numbers, not {_json_type(item)}", item_path
-            )
-        if isinstance(item, float) and not math.isfinite(item):
-            raise FilterPatternError("numbers must be finite", item_path)
-        excluded.add(_value_key(item))
-    if len({kind for kind, _ in excluded}) > 1:
-        raise FilterPatternError("anything-but lists hold only strings or only numbers, not both", path)
-    frozen = frozenset(excluded)
-    return lambda v: _value_key(v) not in frozen
-
-
-def _numeric_predicate(argument: object, path: str) -> _Predicate:
-    """numeric: ``["=", 5]`` or at most one lower and one upper bound, e.g. ``[">", 0, "<=", 5]``."""
-    if not isinstance(argument, list) or not argument or len(argument) % 2:
-        raise FilterPatternError(
-            'numeric takes operator/number pairs, e.g. [">", 0, "<=", 5] or ["=", 100]', path
-        )
-    checks: list[Callable[[float], bool]] = []
-    seen: set[str] = set()
-    for index in range(0, len(argument), 2):
-        operator, bound = argument[index], argument[index + 1]
-        op_path, bound_path = json_path(path, index), json_path(path, index + 1)
-        if not isinstance(operator, str) or operator not in {"=", "<", "<=", ">", ">="}:
-            raise FilterPatternError(
-                f"numeric operator must be one of =, <, <=, >, >=; got {json.dumps(operator)}", op_path
-            )
-        if not _is_number(bound) or not math.isfinite(bound):
-            raise FilterPatternError(
-                f"numeric bound must be a finite number, got {_json_type(bound)}", bound_path
-            )
-        side = "=" if operator == "=" else ("lower" if operator in _NUMERIC_LOWER else "upper")
-        if side in seen or (side == "=" and len(argument) > 2):
-            raise FilterPatternError(
-                'numeric allows "=" alone, or at most one lower (>, >=) and one upper (<, <=) bound', op_path
-            )
-        seen.add(side)
-        checks.append(_comparison(operator, float(bound) if isinstance(bound, float) else bound))
-    if {"lower", "upper"} <= seen:
-        low, high = argument[1], argument[3]
-        if argument[0] in _NUMERIC_UPPER:
-            low, high = high, low
-        if low > high:
-            raise FilterPatternError(
-                f"numeric range is empty: lower bound {low} is above upper bound {high}", path
-            )
-    frozen = tuple(checks)
-
-    def predicate(value: object) -> bool:
-        if not _is_number(value):
-            return False  # numeric never matches strings, so it never matches a DynamoDB N value
-        number = cast(float, value)
-        return all(check(number) for check in frozen)
-
-    return predicate
-
-
-def _comparison(operator: str, bound: float) -> Callable[[float], bool]:
-    if operator == "=":
-        return lambda v: v == bound
-    if operator == "<":
-        return lambda v: v < bound
-    if operator == "<=":
-        return lambda v: v <= bound
-    if operator == ">":
-        return lambda v: v > bound
-    return lambda v: v >= bound
 
 
 # --------------------------------------------------------------------------------------------------
