@@ -19,11 +19,19 @@ from typing import Any
 import pytest
 
 from pipeline.aws.clients import client
-from pipeline.esm.on_failure import Condition, DDBStreamBatchInfo, OnFailureMessage, ResponseContext
+from pipeline.aws.resources import create_failure_destination
+from pipeline.esm.on_failure import (
+    Condition,
+    DDBStreamBatchInfo,
+    OnFailureDestination,
+    OnFailureMessage,
+    ResponseContext,
+)
 from pipeline.runtime.function import LocalFunction
 from pipeline.runtime.worker import LambdaWorker
 from pipeline.settings.model import FunctionSettings
 from pipeline.stream.reader import read_raw_stream
+from pipeline.stream.records import to_lambda_record
 
 REGION = "us-east-1"
 PROBE_HANDLER = "redrive_probe.lambda_handler"
@@ -32,6 +40,7 @@ PROBE_SOURCE = '''\
 """Redrive test function: logs each event, fails what the control file names."""
 import json
 import os
+import time
 
 
 def lambda_handler(event, context):
@@ -42,6 +51,7 @@ def lambda_handler(event, context):
     if control_path and os.path.exists(control_path):
         with open(control_path, encoding="utf-8") as stream:
             control = json.load(stream)
+    time.sleep(control.get("sleep", 0))
     if control.get("raise"):
         raise RuntimeError("probe told to raise")
     failing = set(control.get("fail_ids", []))
@@ -85,6 +95,10 @@ class Probe:
     def fail_ids(self, *ids: str) -> None:
         self.control.write_text(json.dumps({"fail_ids": list(ids)}), encoding="utf-8")
 
+    def sleep(self, seconds: float) -> None:
+        """Every invocation takes this long (then succeeds)."""
+        self.control.write_text(json.dumps({"sleep": seconds}), encoding="utf-8")
+
     def raise_errors(self) -> None:
         self.control.write_text(json.dumps({"raise": True}), encoding="utf-8")
 
@@ -119,6 +133,9 @@ class Stack:
     stream_arn: str
     queue_url: str
     archive_queue_url: str
+    bucket: str
+    topic_arn: str
+    topic_queue_url: str
 
     def aws(self, service: str) -> Any:
         return client(service, self.endpoint, REGION)
@@ -148,8 +165,22 @@ class Stack:
         stream_arn: str | None = None,
     ) -> str:
         """An on-failure message in AWS's format, built with the pipeline's own builder."""
+        return self.failure_message(
+            start, end, batch_size, shard_id=shard_id, stream_arn=stream_arn
+        ).to_body()
+
+    def failure_message(
+        self,
+        start: str,
+        end: str,
+        batch_size: int,
+        *,
+        shard_id: str | None = None,
+        stream_arn: str | None = None,
+    ) -> OnFailureMessage:
+        """The on-failure record of the batch ``start..end``."""
         now = dt.datetime(2026, 11, 22, 18, 0, 0, tzinfo=dt.UTC)
-        message = OnFailureMessage(
+        return OnFailureMessage(
             request_id=str(uuid.uuid4()),
             function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:ddb-stream-handler",
             condition=Condition.RETRY_ATTEMPTS_EXHAUSTED,
@@ -166,7 +197,70 @@ class Stack:
                 stream_arn=stream_arn or self.stream_arn,
             ),
         )
-        return message.to_body()
+
+    def lambda_records(self) -> list[dict[str, Any]]:
+        """Every record of the shard in the Lambda event shape."""
+        return [to_lambda_record(record, self.stream_arn, REGION) for record in self.records()]
+
+    def park_object(self, records: list[dict[str, Any]]) -> str:
+        """Park ``records`` as one batch on the S3 destination (the pipeline's writer); returns the key."""
+        sequences = [record["dynamodb"]["SequenceNumber"] for record in records]
+        message = self.failure_message(sequences[0], sequences[-1], len(records))
+        destination = OnFailureDestination(f"arn:aws:s3:::{self.bucket}", s3=self.aws("s3"))
+        return destination.send(message, records)
+
+    def publish(self, records: list[dict[str, Any]]) -> str:
+        """Park ``records`` as one batch on the SNS destination (the pipeline's own writer)."""
+        sequences = [record["dynamodb"]["SequenceNumber"] for record in records]
+        message = self.failure_message(sequences[0], sequences[-1], len(records))
+        return OnFailureDestination(self.topic_arn, sns=self.aws("sns")).send(message, records)
+
+    def objects(self, prefix: str = "") -> list[str]:
+        """Keys in the destination bucket under ``prefix``."""
+        pages = self.aws("s3").get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        return [str(item["Key"]) for page in pages for item in page.get("Contents", [])]
+
+    def object_json(self, key: str) -> Any:
+        return json.loads(self.aws("s3").get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def plan_json(self, path: Path, probe: Probe, *, timeout: int = 10) -> Path:
+        """A ``terraform show -json`` plan of the mapping and the probe function (no Terraform run)."""
+        plan = {
+            "planned_values": {
+                "root_module": {
+                    "resources": [
+                        {
+                            "type": "aws_lambda_event_source_mapping",
+                            "values": {
+                                "batch_size": 10,
+                                "starting_position": "TRIM_HORIZON",
+                                "maximum_retry_attempts": 2,
+                                "function_response_types": ["ReportBatchItemFailures"],
+                            },
+                        },
+                        {
+                            "type": "aws_lambda_function",
+                            "values": {
+                                "function_name": "redrive-probe",
+                                "handler": PROBE_HANDLER,
+                                "timeout": timeout,
+                                "memory_size": 128,
+                                "environment": [
+                                    {
+                                        "variables": {
+                                            "PROBE_LOG": str(probe.log),
+                                            "PROBE_CONTROL": str(probe.control),
+                                        }
+                                    }
+                                ],
+                            },
+                        },
+                    ]
+                }
+            }
+        }
+        path.write_text(json.dumps(plan), encoding="utf-8")
+        return path
 
     def park(self, body: str) -> str:
         """Send a message to the failure queue; returns its MessageId."""
@@ -204,6 +298,11 @@ class Stack:
 
 @pytest.fixture
 def stack(endpoint: str) -> Stack:
+    return make_stack(endpoint)
+
+
+def make_stack(endpoint: str) -> Stack:
+    """A fresh table, queues, bucket and topic (the ``stack`` fixture; call it for a second one)."""
     suffix = uuid.uuid4().hex[:10]
     table = f"profiles-{suffix}"
     dynamodb = client("dynamodb", endpoint, REGION)
@@ -217,4 +316,17 @@ def stack(endpoint: str) -> Stack:
     sqs = client("sqs", endpoint, REGION)
     queue_url = sqs.create_queue(QueueName=f"failures-{suffix}")["QueueUrl"]
     archive_url = sqs.create_queue(QueueName=f"archive-{suffix}")["QueueUrl"]
-    return Stack(endpoint, table, str(description["LatestStreamArn"]), queue_url, archive_url)
+    bucket = create_failure_destination(endpoint, "s3", name=f"failures-{suffix}")
+    topic = create_failure_destination(endpoint, "sns", name=f"topic-failures-{suffix}")
+    assert bucket.bucket is not None
+    assert topic.queue_url is not None
+    return Stack(
+        endpoint,
+        table,
+        str(description["LatestStreamArn"]),
+        queue_url,
+        archive_url,
+        bucket.bucket,
+        topic.arn,
+        topic.queue_url,
+    )
