@@ -204,3 +204,4 @@ check "idempotency_outlives_retries" {
     error_message = "idempotency_ttl_seconds (${var.idempotency_ttl_seconds}) is shorter than the time a record can be retried (maximum_record_age_in_seconds, or 86400 when it is -1): raise idempotency_ttl_seconds."
   }
 }
+  filters_per_mapping_quota          = var.filters_per_mapping_quota

@@ -165,6 +165,13 @@ run "keys_only_stream_with_new_image_condition" {
     filters          = [{ new_image = { status = { type = "S", equals = ["NEW"] } } }]
   }
   expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters put conditions on new_image, but stream_view_type KEYS_ONLY records carry no NewImage, so the filter would never match. Use NEW_IMAGE or NEW_AND_OLD_IMAGES, or filter on keys only.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "old_image_stream_with_new_image_condition" {
@@ -177,6 +184,13 @@ run "old_image_stream_with_new_image_condition" {
     filters          = [{ new_image = { status = { type = "S", equals = ["NEW"] } } }]
   }
   expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters put conditions on new_image, but stream_view_type OLD_IMAGE records carry no NewImage, so the filter would never match. Use NEW_IMAGE or NEW_AND_OLD_IMAGES, or filter on keys only.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "new_image_stream_with_old_image_condition" {
@@ -189,6 +203,13 @@ run "new_image_stream_with_old_image_condition" {
     filters          = [{ old_image = { status = { type = "S", equals = ["NEW"] } } }]
   }
   expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters put conditions on old_image, but stream_view_type NEW_IMAGE records carry no OldImage, so the filter would never match. Use OLD_IMAGE or NEW_AND_OLD_IMAGES, or filter on keys only.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "keys_only_stream_with_key_condition_is_fine" {
@@ -216,6 +237,13 @@ run "more_than_five_patterns_with_raw_ones" {
     raw_filter_patterns = [for i in range(3) : jsonencode({ eventName = ["INSERT"], dynamodb = { Keys = { id = { S = ["raw-${i}"] } } } })]
   }
   expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "The mapping would get 6 filter patterns (filters plus raw_filter_patterns), more than filters_per_mapping_quota (5). Lambda's quota \"Filters per event source mapping\" is 5 by default and at most 10 after a quota increase: merge conditions (equals takes a list of alternatives), or request the increase and set filters_per_mapping_quota to the granted value.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "pattern_of_4097_characters" {
@@ -228,6 +256,11 @@ run "pattern_of_4097_characters" {
     filters = [{ new_image = { s = { type = "S", equals = [replace(format("%4032s", ""), " ", "x")] } } }]
   }
   expect_failures = [output.mapping]
+
+  assert {
+    condition     = length(output.problems) == 1 && startswith(output.problems[0], "A rendered filter pattern is longer than 4096 characters, Lambda's limit per pattern: shorten its value lists or split it into several filters. Offending pattern starts: {\"dynamodb\":{\"NewImage\":{\"s\":{\"S\":[\"xxx")
+    error_message = "Exactly the length rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "pattern_of_exactly_4096_characters" {
@@ -253,9 +286,17 @@ run "filter_event_names_outside_event_names" {
     filters = [{ event_names = ["REMOVE"], keys = { id = { type = "S", equals = ["a"] } } }]
   }
   expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[*].event_names contains REMOVE, which is not in event_names (INSERT); a filter can only narrow event_names. Add it to event_names or remove it from the filter.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
-# --- single-variable rules ---------------------------------------------------
+# --- rules on the values inside filters (output mapping's precondition; the
+# exact output.problems proves which rule fired, and that it fired once) ------
 
 run "condition_with_two_operators" {
   command = plan
@@ -265,7 +306,14 @@ run "condition_with_two_operators" {
   variables {
     filters = [{ new_image = { status = { type = "S", equals = ["NEW"], prefix = "N" } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].new_image.status sets equals and prefix: set exactly one of equals, anything_but, prefix, suffix, equals_ignore_case, exists. To allow several values use a list in equals; to AND conditions use separate attributes; to OR whole conditions use separate filters.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "condition_without_operator" {
@@ -276,7 +324,14 @@ run "condition_without_operator" {
   variables {
     filters = [{ new_image = { status = { type = "S" } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].new_image.status sets no operator: set exactly one of equals, anything_but, prefix, suffix, equals_ignore_case, exists. To allow several values use a list in equals; to AND conditions use separate attributes; to OR whole conditions use separate filters.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "condition_with_unknown_type" {
@@ -287,7 +342,14 @@ run "condition_with_unknown_type" {
   variables {
     filters = [{ new_image = { status = { type = "STRING", equals = ["NEW"] } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].new_image.status: type must be S, N, B or BOOL, the DynamoDB type the attribute is stored with.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "prefix_on_a_number" {
@@ -298,7 +360,14 @@ run "prefix_on_a_number" {
   variables {
     filters = [{ new_image = { age = { type = "N", prefix = "4" } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].new_image.age: prefix only applies to string (type = \"S\") attributes.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "bool_with_a_non_boolean_value" {
@@ -309,7 +378,14 @@ run "bool_with_a_non_boolean_value" {
   variables {
     filters = [{ new_image = { active = { type = "BOOL", equals = ["yes"] } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].new_image.active: a BOOL condition takes equals = [\"true\"] or [\"false\"] (or exists); anything_but is not offered for BOOL.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "empty_equals_list" {
@@ -320,7 +396,14 @@ run "empty_equals_list" {
   variables {
     filters = [{ new_image = { status = { type = "S", equals = [] } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].new_image.status: equals needs a non-empty list of values, e.g. equals = [\"NEW\"].",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "filter_with_unknown_event_name" {
@@ -331,7 +414,14 @@ run "filter_with_unknown_event_name" {
   variables {
     filters = [{ event_names = ["UPSERT"], keys = { id = { type = "S", equals = ["a"] } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].event_names must be null (use event_names) or a non-empty list drawn from INSERT, MODIFY and REMOVE; an empty list would render a pattern that matches nothing.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "six_filters" {
@@ -342,7 +432,14 @@ run "six_filters" {
   variables {
     filters = [for i in range(6) : { keys = { id = { type = "S", equals = ["id-${i}"] } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "The mapping would get 6 filter patterns (filters plus raw_filter_patterns), more than filters_per_mapping_quota (5). Lambda's quota \"Filters per event source mapping\" is 5 by default and at most 10 after a quota increase: merge conditions (equals takes a list of alternatives), or request the increase and set filters_per_mapping_quota to the granted value.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "duplicate_event_names" {
@@ -408,7 +505,14 @@ run "filter_with_empty_event_names" {
   variables {
     filters = [{ event_names = [], keys = { id = { type = "S", equals = ["a"] } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].event_names must be null (use event_names) or a non-empty list drawn from INSERT, MODIFY and REMOVE; an empty list would render a pattern that matches nothing.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "number_condition_with_a_non_number" {
@@ -419,7 +523,14 @@ run "number_condition_with_a_non_number" {
   variables {
     filters = [{ new_image = { age = { type = "N", equals = ["forty-two"] } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "filters[0].new_image.age: an N condition takes numbers written as strings, e.g. equals = [\"42\"]. Stream records carry numbers as text, so the match is textual: write the number as DynamoDB returns it (\"42\", not \"42.0\").",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "duplicate_patterns" {
@@ -432,4 +543,11 @@ run "duplicate_patterns" {
     raw_filter_patterns = ["{\"dynamodb\":{\"Keys\":{\"id\":{\"S\":[\"a\"]}}},\"eventName\":[\"INSERT\"]}"]
   }
   expect_failures = [output.mapping]
+
+  assert {
+    condition = output.problems == [
+      "Two filter patterns are identical (filters and raw_filter_patterns render the same JSON); the mapping keeps a set of patterns, so remove the duplicate.",
+    ]
+    error_message = "Exactly this rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }

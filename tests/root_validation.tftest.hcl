@@ -110,20 +110,37 @@ run "unknown_allowed_event_name" {
   expect_failures = [var.allowed_event_names]
 }
 
+# The filter rules live in modules/esm-settings (output mapping's precondition,
+# not a root object), so they are checked there, on the same inputs the root
+# passes through.
 run "more_than_five_filters" {
   command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
   variables {
     filters = [for i in range(6) : { keys = { id = { type = "S", equals = ["id-${i}"] } } }]
   }
-  expect_failures = [var.filters]
+  expect_failures = [output.mapping]
+  assert {
+    condition     = length(output.problems) == 1 && startswith(output.problems[0], "The mapping would get 6 filter patterns (filters plus raw_filter_patterns), more than filters_per_mapping_quota (5).")
+    error_message = "Exactly the quota rule must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "raw_pattern_with_kinesis_data_key" {
   command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
   variables {
     raw_filter_patterns = ["{\"data\":{\"status\":[\"NEW\"]}}"]
   }
-  expect_failures = [var.raw_filter_patterns]
+  expect_failures = [output.mapping]
+  assert {
+    condition     = length(output.problems) == 1 && startswith(output.problems[0], "raw_filter_patterns[0] $.data: 'data' is the payload key of Kinesis records")
+    error_message = "Exactly the data_key check must fire, once: ${jsonencode(output.problems)}"
+  }
 }
 
 run "raw_pattern_not_json" {

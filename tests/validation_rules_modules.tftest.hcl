@@ -90,7 +90,7 @@ run "esm_settings_mapping_metrics" {
   expect_failures = [var.mapping_metrics]
 }
 
-# modules/esm-settings: Kinesis' data key
+# modules/esm-settings: a JSON array, not an object
 run "esm_settings_raw_filter_patterns" {
   command = plan
   module {
@@ -100,6 +100,30 @@ run "esm_settings_raw_filter_patterns" {
     raw_filter_patterns = ["{\"data\":{\"eventName\":[\"INSERT\"]}}"]
   }
   expect_failures = [var.raw_filter_patterns]
+}
+
+# modules/esm-settings: an attribute the filter object does not have
+run "esm_settings_filters" {
+  command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
+  variables {
+    filters = [{ data = { status = { type = "S", equals = ["NEW"] } } }]
+  }
+  expect_failures = [var.filters]
+}
+
+# modules/esm-settings: above the most a quota increase grants
+run "esm_settings_filters_per_mapping_quota" {
+  command = plan
+  module {
+    source = "./modules/esm-settings"
+  }
+  variables {
+    filters_per_mapping_quota = 11
+  }
+  expect_failures = [var.filters_per_mapping_quota]
 }
 
 # modules/handler-settings: an unknown event name
@@ -252,7 +276,7 @@ run "event_source_mapping_settings_starting_position" {
   expect_failures = [var.settings]
 }
 
-# modules/event-source-mapping: more than Lambda's 5 filter patterns
+# modules/event-source-mapping: more than the 10 filter patterns a quota increase allows
 run "event_source_mapping_settings_filter_count" {
   command = plan
   module {
@@ -260,7 +284,7 @@ run "event_source_mapping_settings_filter_count" {
   }
   variables {
     settings = merge(run.esm_settings_defaults.mapping, {
-      FilterCriteria = { Filters = [for i in range(6) : { Pattern = "{\"eventName\":[\"INSERT\"],\"n\":[${i}]}" }] }
+      FilterCriteria = { Filters = [for i in range(11) : { Pattern = "{\"eventName\":[\"INSERT\"],\"n\":[${i}]}" }] }
     })
   }
   expect_failures = [var.settings]

@@ -14,37 +14,24 @@ output "mapping" {
     MetricsConfig                  = { Metrics = var.mapping_metrics }
   }
 
-  # Cross-variable rules live here (variable validations may only refer to
-  # their own variable before Terraform 1.9); outputs are checked at plan time.
+  # Every rule that spans inputs or reads values inside `filters` and
+  # `raw_filter_patterns` (variable validations may only refer to their own
+  # variable before Terraform 1.9): one precondition, one message per broken
+  # rule, listed in output `problems` too.
   precondition {
-    condition     = length(local.filter_patterns) <= 5
-    error_message = "The mapping would get ${length(local.filter_patterns)} filter patterns (filters plus raw_filter_patterns); Lambda accepts at most 5. Merge conditions or drop some."
+    condition     = length(local.problems) == 0
+    error_message = join("\n", local.problems)
   }
+}
 
-  precondition {
-    condition     = length(distinct(local.filter_patterns)) == length(local.filter_patterns)
-    error_message = "Two filter patterns are identical (filters and raw_filter_patterns render the same JSON); the mapping keeps a set of patterns, so remove the duplicate."
-  }
+output "problems" {
+  description = "What is wrong with the inputs, one message per broken rule (empty when the mapping is valid): exactly what output mapping's precondition reports at plan time. Read it in tests to assert which rule fired."
+  value       = local.problems
+}
 
-  precondition {
-    condition     = length(local.oversized_patterns) == 0
-    error_message = "A rendered filter pattern is longer than 4096 characters, Lambda's limit per pattern: shorten its value lists or split it into several filters. Offending pattern starts: ${substr(join(" | ", local.oversized_patterns), 0, 200)}"
-  }
-
-  precondition {
-    condition     = !(local.uses_new_image && contains(["KEYS_ONLY", "OLD_IMAGE"], var.stream_view_type))
-    error_message = "filters put conditions on new_image, but stream_view_type ${var.stream_view_type} records carry no NewImage, so the filter would never match. Use NEW_IMAGE or NEW_AND_OLD_IMAGES, or filter on keys only."
-  }
-
-  precondition {
-    condition     = !(local.uses_old_image && contains(["KEYS_ONLY", "NEW_IMAGE"], var.stream_view_type))
-    error_message = "filters put conditions on old_image, but stream_view_type ${var.stream_view_type} records carry no OldImage, so the filter would never match. Use OLD_IMAGE or NEW_AND_OLD_IMAGES, or filter on keys only."
-  }
-
-  precondition {
-    condition     = length(local.filter_event_names_outside) == 0
-    error_message = "filters[*].event_names contains ${join(", ", local.filter_event_names_outside)}, which is not in event_names (${join(", ", var.event_names)}); a filter can only narrow event_names. Add it to event_names or remove it from the filter."
-  }
+output "raw_filter_pattern_findings" {
+  description = "What the never-matches checks found in raw_filter_patterns, including the findings a pattern's skip_checks waives: index (in raw_filter_patterns), check, path (in the pattern), message, skipped."
+  value       = local.raw_filter_pattern_findings
 }
 
 output "filter_patterns" {

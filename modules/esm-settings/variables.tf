@@ -28,120 +28,68 @@ variable "stream_view_type" {
 }
 
 variable "filters" {
-  description = "Conditions on stream records in plain terms, rendered into DynamoDB-typed filter patterns (see modules/esm-settings/README.md). Each element becomes one pattern and a record is delivered when it matches any of them; inside one element every condition must hold. Each pattern also carries the eventName condition: the element's event_names (a subset of event_names) or event_names. new_image, old_image and keys map an attribute name to one condition: its DynamoDB type (S, N, B, BOOL) and exactly one of equals (list; \"true\"/\"false\" for BOOL), anything_but (list), prefix, suffix, equals_ignore_case (S only) or exists (true: present with that type; false: absent). N values are text in stream records, so they match as written (\"42\"); numeric ranges are not offered because AWS never matches them against DynamoDB numbers. Empty: a single eventName-only pattern (none when raw_filter_patterns are given)."
-  type = list(object({
-    event_names = optional(list(string))
-    new_image = optional(map(object({
-      type               = string
-      equals             = optional(list(string))
-      anything_but       = optional(list(string))
-      prefix             = optional(string)
-      suffix             = optional(string)
-      equals_ignore_case = optional(string)
-      exists             = optional(bool)
-    })), {})
-    old_image = optional(map(object({
-      type               = string
-      equals             = optional(list(string))
-      anything_but       = optional(list(string))
-      prefix             = optional(string)
-      suffix             = optional(string)
-      equals_ignore_case = optional(string)
-      exists             = optional(bool)
-    })), {})
-    keys = optional(map(object({
-      type               = string
-      equals             = optional(list(string))
-      anything_but       = optional(list(string))
-      prefix             = optional(string)
-      suffix             = optional(string)
-      equals_ignore_case = optional(string)
-      exists             = optional(bool)
-    })), {})
-  }))
+  description = "Conditions on stream records in plain terms, rendered into DynamoDB-typed filter patterns (see modules/esm-settings/README.md). A list of objects; each becomes one pattern and a record is delivered when it matches any of them; inside one object every condition must hold. Each pattern also carries the eventName condition: the object's event_names (a subset of event_names) or event_names. new_image, old_image and keys map an attribute name to one condition: { type = S, N, B or BOOL (the attribute's DynamoDB type), and exactly one of equals (list; \"true\"/\"false\" for BOOL), anything_but (list), prefix, suffix, equals_ignore_case (S only) or exists (true: present with that type; false: absent) }. N values are text in stream records, so they match as written (\"42\"); numeric ranges are not offered because AWS never matches them against DynamoDB numbers. Any other attribute is an error, never dropped. Empty: a single eventName-only pattern (none when raw_filter_patterns are given)."
+  # `any`, not list(object(...)): an object type silently drops the attributes it
+  # does not declare, so `{ data = ... }` would lose its condition and deliver
+  # every record. Unknown attribute names are rejected here; values are checked
+  # with the other filter rules in main.tf (local.filter_problems).
+  type     = any
   default  = []
   nullable = false
 
   validation {
-    condition     = length(var.filters) <= 5
-    error_message = "filters has more than 5 elements; Lambda accepts at most 5 filter patterns per event source mapping. Merge conditions (equals takes a list of alternatives) or drop some."
-  }
-
-  validation {
-    condition = alltrue(flatten([for f in var.filters : [
-      length(coalesce(f.event_names, ["INSERT"])) > 0,
-      [for name in coalesce(f.event_names, ["INSERT"]) : contains(["INSERT", "MODIFY", "REMOVE"], name)],
-    ]]))
-    error_message = "filters[*].event_names must be null (use event_names) or a non-empty list drawn from INSERT, MODIFY and REMOVE; an empty list would render a pattern that matches nothing."
-  }
-
-  validation {
-    condition = alltrue(flatten([for f in var.filters : [
-      for section in [f.new_image, f.old_image, f.keys] : [for name, c in section : contains(["S", "N", "B", "BOOL"], c.type) && length(trimspace(name)) > 0]
-    ]]))
-    error_message = "Every filter condition needs a non-empty attribute name and a type of S, N, B or BOOL (the DynamoDB type the attribute is stored with)."
-  }
-
-  validation {
-    condition = alltrue(flatten([for f in var.filters : [
-      for section in [f.new_image, f.old_image, f.keys] : [
-        for c in values(section) : length([for op in [c.equals, c.anything_but, c.prefix, c.suffix, c.equals_ignore_case, c.exists] : op if op != null]) == 1
-      ]
-    ]]))
-    error_message = "Every filter condition must set exactly one of equals, anything_but, prefix, suffix, equals_ignore_case, exists. To allow several values use a list in equals; to AND conditions use separate attributes; to OR whole conditions use separate filters."
-  }
-
-  validation {
-    condition = alltrue(flatten([for f in var.filters : [
-      for section in [f.new_image, f.old_image, f.keys] : [
-        for c in values(section) : (c.equals == null || length(coalesce(c.equals, [])) > 0) && (c.anything_but == null || length(coalesce(c.anything_but, [])) > 0)
-      ]
-    ]]))
-    error_message = "equals and anything_but need at least one value."
-  }
-
-  validation {
-    condition = alltrue(flatten([for f in var.filters : [
-      for section in [f.new_image, f.old_image, f.keys] : [
-        for c in values(section) : c.type == "S" || (c.prefix == null && c.suffix == null && c.equals_ignore_case == null)
-      ]
-    ]]))
-    error_message = "prefix, suffix and equals_ignore_case only apply to string (type = \"S\") attributes."
-  }
-
-  validation {
-    condition = alltrue(flatten([for f in var.filters : [
-      for section in [f.new_image, f.old_image, f.keys] : [
-        for c in values(section) : c.type != "N" || alltrue([for v in concat(coalesce(c.equals, []), coalesce(c.anything_but, [])) : can(tonumber(v))])
-      ]
-    ]]))
-    error_message = "An N condition takes numbers written as strings, e.g. equals = [\"42\"]. Stream records carry numbers as text, so the match is textual: write the number as DynamoDB returns it (\"42\", not \"42.0\")."
-  }
-
-  validation {
-    condition = alltrue(flatten([for f in var.filters : [
-      for section in [f.new_image, f.old_image, f.keys] : [
-        for c in values(section) : c.type != "BOOL" || c.exists != null || (c.anything_but == null && alltrue([for v in coalesce(c.equals, []) : contains(["true", "false"], v)]))
-      ]
-    ]]))
-    error_message = "A BOOL condition takes equals = [\"true\"] or [\"false\"] (or exists); anything_but is not offered for BOOL."
+    condition = can(concat(var.filters, [])) && try(alltrue([
+      for f in concat(var.filters, []) : length(setsubtract(try(keys(f), []), ["event_names", "new_image", "old_image", "keys"])) == 0 && alltrue([
+        for section in ["new_image", "old_image", "keys"] : alltrue([
+          for c in try(values(f[section]), []) : length(setsubtract(try(keys(c), []), ["type", "equals", "anything_but", "prefix", "suffix", "equals_ignore_case", "exists"])) == 0
+        ])
+      ])
+    ]), false)
+    error_message = "filters is a list of objects with only event_names, new_image, old_image and keys, whose conditions take only type, equals, anything_but, prefix, suffix, equals_ignore_case and exists. ${try("Unknown: ${join(", ", flatten([for i, f in var.filters : concat(
+      [for name in setsubtract(try(keys(f), []), ["event_names", "new_image", "old_image", "keys"]) : "filters[${i}].${name}"],
+      flatten([for section in ["new_image", "old_image", "keys"] : [
+        for attribute, c in try({ for k, v in f[section] : k => v }, {}) : [
+          for name in setsubtract(try(keys(c), []), ["type", "equals", "anything_but", "prefix", "suffix", "equals_ignore_case", "exists"]) : "filters[${i}].${section}.${attribute}.${name}"
+        ]
+      ]]),
+    )]))}.", "filters is not a list.")} A typed object would drop such an attribute without a word, and the filter would then deliver records it was written to keep out."
   }
 }
 
 variable "raw_filter_patterns" {
-  description = "Escape hatch: filter patterns passed to Lambda verbatim (JSON strings, e.g. `{\"dynamodb\":{\"Keys\":{\"pk\":{\"S\":[{\"prefix\":\"USER#\"}]}}}}`). They are added to the patterns rendered from `filters`; when given without `filters`, no eventName-only pattern is rendered, so include the eventName condition yourself."
-  type        = list(string)
-  default     = []
+  description = "Escape hatch: filter patterns passed to Lambda verbatim, each a JSON string (e.g. `{\"dynamodb\":{\"Keys\":{\"pk\":{\"S\":[{\"prefix\":\"USER#\"}]}}}}`) or { pattern = \"<JSON>\", skip_checks = [...] }. They are added to the patterns rendered from `filters`; when given without `filters`, no eventName-only pattern is rendered, so include the eventName condition yourself. Every pattern gets the never-matches checks of `python -m pipeline filter lint` at plan time: data_key (Kinesis' `data` key), untyped_value (a value list directly under an attribute of NewImage, OldImage or Keys, with no type key such as S), exists_on_attribute (exists on the attribute instead of its type key) and numeric_on_n (numeric or a JSON number on an N or NS value, which stream records carry as strings). skip_checks names the checks to skip for that one pattern, for the rare pattern meant to match that way."
+  # `any`: each element is a string or an object with its opt-out list.
+  type     = any
+  default  = []
+  nullable = false
+
+  validation {
+    condition = can(concat(var.raw_filter_patterns, [])) && alltrue([
+      for p in try(concat(var.raw_filter_patterns, []), []) : can(keys(jsondecode(tostring(p)))) || (
+        can(keys(jsondecode(tostring(p.pattern)))) &&
+        length(setsubtract(try(keys(p), []), ["pattern", "skip_checks"])) == 0 &&
+        length(setsubtract(try([for check in p.skip_checks : tostring(check)], []), ["data_key", "untyped_value", "exists_on_attribute", "numeric_on_n"])) == 0
+      )
+    ])
+    error_message = "Every raw_filter_patterns element must be a JSON object string, such as jsonencode({ eventName = [\"INSERT\"] }), or { pattern = <that string>, skip_checks = [<check names>] } with checks drawn from data_key, untyped_value, exists_on_attribute and numeric_on_n.${try(" Not one: ${join(", ", [
+      for i, p in var.raw_filter_patterns : "raw_filter_patterns[${i}]" if !can(keys(jsondecode(tostring(p)))) && !(
+        can(keys(jsondecode(tostring(p.pattern)))) &&
+        length(setsubtract(try(keys(p), []), ["pattern", "skip_checks"])) == 0 &&
+        length(setsubtract(try([for check in p.skip_checks : tostring(check)], []), ["data_key", "untyped_value", "exists_on_attribute", "numeric_on_n"])) == 0
+      )
+    ])}.", "")}"
+  }
+}
+
+variable "filters_per_mapping_quota" {
+  description = "Your account's Lambda quota \"Filters per event source mapping\" (in this region): how many filter patterns (filters plus raw_filter_patterns) the mapping may have. 5 is AWS's default; AWS raises it up to 10 on request (Service Quotas, AWS Lambda). Raise this value only once the increase is granted: Lambda rejects the mapping otherwise."
+  type        = number
+  default     = 5
   nullable    = false
 
   validation {
-    condition     = alltrue([for p in var.raw_filter_patterns : can(keys(jsondecode(p)))])
-    error_message = "Every raw_filter_patterns element must be a JSON object string, such as jsonencode({ eventName = [\"INSERT\"] })."
-  }
-
-  validation {
-    condition     = alltrue([for p in var.raw_filter_patterns : !can(jsondecode(p).data)])
-    error_message = "A raw filter pattern uses the top-level key \"data\", which is how Kinesis records carry their payload; DynamoDB stream records put item attributes under \"dynamodb\" (e.g. {\"dynamodb\":{\"NewImage\":{\"status\":{\"S\":[\"NEW\"]}}}}), so this pattern would never match."
+    condition     = var.filters_per_mapping_quota >= 5 && var.filters_per_mapping_quota <= 10 && floor(var.filters_per_mapping_quota) == var.filters_per_mapping_quota
+    error_message = "filters_per_mapping_quota must be a whole number from 5 (AWS's default for the quota \"Filters per event source mapping\") to 10 (the most a quota increase grants)."
   }
 }
 

@@ -56,8 +56,8 @@ variable "settings" {
   }
 
   validation {
-    condition     = length(var.settings.FilterCriteria.Filters) <= 5
-    error_message = "settings.FilterCriteria.Filters has more than 5 patterns, Lambda's limit; render settings with modules/esm-settings, which checks filters and raw_filter_patterns together."
+    condition     = length(var.settings.FilterCriteria.Filters) <= 10
+    error_message = "settings.FilterCriteria.Filters has more than 10 patterns, the most Lambda's quota \"Filters per event source mapping\" allows even after an increase; render settings with modules/esm-settings, which checks filters and raw_filter_patterns together against filters_per_mapping_quota."
   }
 
   validation {
