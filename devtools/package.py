@@ -12,8 +12,12 @@ The zip holds, at its root:
 * the runtime dependencies from ``--requirements``, installed by pip from wheels built for
   the Lambda target (CPython version + manylinux platform of the chosen architecture),
   minus what the Lambda Python runtime already ships (boto3, botocore, s3transfer and the
-  libraries only they need), minus bytecode, test suites, console scripts and
-  ``*.dist-info`` clutter (METADATA and licence files are kept).
+  libraries only they need), minus the host's bytecode, test suites, console scripts and
+  ``*.dist-info`` clutter (METADATA and licence files are kept); with ``--exclude-powertools``
+  also minus Powertools and what only it needs (the public Powertools layer brings them);
+* bytecode for the target runtime (unchecked-hash ``__pycache__/*.pyc``) when an interpreter of
+  that exact CPython minor is at hand (:mod:`devtools.bytecode`): the packager's own, or
+  ``--target-python``. Otherwise the zip has none, and the packager says why.
 
 The bytes also depend on the zlib that compresses them, so compare builds made with the same
 Python build (the project's virtualenv); the test suite checks reproducibility that way.
@@ -26,37 +30,34 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from packaging.requirements import Requirement
+from devtools.bytecode import BytecodeError, choose, compile_sources
+from devtools.lambda_runtimes import ARCHITECTURES, RUNTIMES, Target, deprecation_warning
+from devtools.package_dependencies import (
+    RUNTIME_PROVIDED,
+    DependencyError,
+    distributions_to_drop,
+    pip_install,
+    powertools_closure,
+    remove_distributions,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The handler package next to this one: the checkout's ``handler/``, or the installed package.
 HANDLER_PACKAGE = REPO_ROOT / "handler"
 
-RUNTIMES = {"python3.12": "3.12", "python3.13": "3.13"}
-ARCHITECTURES = {"arm64": "aarch64", "x86_64": "x86_64"}
+DEFAULT_RUNTIME = "python3.13"
 
-# The python3.12/3.13 runtimes run on Amazon Linux 2023 (glibc 2.34): every manylinux
-# policy from manylinux2014 (glibc 2.17) up to 2.34 runs there. pip does not expand
-# ``manylinux_2_X`` tags downwards by itself, so the whole range is listed.
-GLIBC_MINORS = range(34, 16, -1)
-
-# Distributions the Lambda Python runtime provides. Anything that only these need
-# (jmespath, urllib3, python-dateutil, six) is dropped with them; a dependency that one of
-# our own distributions also needs (Powertools needs jmespath) stays, pinned as tested.
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
 
 # Files of a *.dist-info directory worth shipping: METADATA keeps
 # ``importlib.metadata.version()`` working, licence files must travel with the code.
@@ -71,39 +72,9 @@ COMPRESS_LEVEL = 9
 CREATE_SYSTEM_UNIX = 3  # so that unzip (and Lambda) honour the permission bits
 MSDOS_DIRECTORY_FLAG = 0x10
 
-_NO_MATCH = re.compile(r"No matching distribution found for (?P<req>\S+)")
-_VERSIONS = re.compile(r"satisfies the requirement (?P<req>\S+) \(from versions: (?P<versions>[^)]*)\)")
-
 
 class PackageError(Exception):
     """A build problem the user can fix; printed without a traceback."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """The Lambda runtime and architecture the dependencies are installed for."""
-
-    runtime: str
-    arch: str
-
-    @property
-    def python_version(self) -> str:
-        return RUNTIMES[self.runtime]
-
-    @property
-    def machine(self) -> str:
-        return ARCHITECTURES[self.arch]
-
-    def platforms(self) -> list[str]:
-        """pip ``--platform`` values for this architecture, newest glibc first."""
-        tags = [f"manylinux_2_{minor}_{self.machine}" for minor in GLIBC_MINORS]
-        return [*tags, f"manylinux2014_{self.machine}"]
-
-    def describe(self) -> str:
-        return (
-            f"Lambda {self.runtime} on {self.arch} "
-            f"(CPython {self.python_version}, manylinux glibc 2.17-2.34 {self.machine})"
-        )
 
 
 @dataclass(frozen=True)
@@ -114,172 +85,8 @@ class BuildResult:
     size: int
     base64_sha256: str
     entries: int
-
-
-# --------------------------------------------------------------------------- dependencies
-
-
-def normalise_name(name: str) -> str:
-    """PEP 503 name normalisation, so ``Python_DateUtil`` and ``python-dateutil`` match."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def pip_install(
-    requirements: Path,
-    target: Target,
-    dest: Path,
-    *,
-    cache_dir: Path,
-    find_links: Sequence[Path],
-    no_index: bool,
-) -> list[Mapping[str, object]]:
-    """Install the requirements' wheels for ``target`` into ``dest``; return pip's report.
-
-    ``--only-binary=:all:`` is what makes the install valid for another platform: pip never
-    builds an sdist (which would compile for *this* machine). ``--no-compile`` keeps host
-    bytecode out. The JSON report tells which distributions were requested and what each
-    one requires, without re-parsing the requirements file.
-    """
-    report = dest.parent / "pip-report.json"
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "--no-input",
-        "--no-compile",
-        "--no-warn-script-location",
-        "--only-binary=:all:",
-        "--implementation",
-        "cp",
-        "--python-version",
-        target.python_version,
-        *(arg for platform in target.platforms() for arg in ("--platform", platform)),
-        "--target",
-        str(dest),
-        "--cache-dir",
-        str(cache_dir),
-        "--report",
-        str(report),
-        *(arg for link in find_links for arg in ("--find-links", str(link))),
-        *(["--no-index"] if no_index else []),
-        "--requirement",
-        str(requirements),
-    ]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        raise PackageError(explain_pip_failure(completed.stderr, requirements, target))
-    loaded = json.loads(report.read_text(encoding="utf-8"))
-    installs: list[Mapping[str, object]] = loaded.get("install", [])
-    return installs
-
-
-def explain_pip_failure(stderr: str, requirements: Path, target: Target) -> str:
-    """Turn pip's resolver error into one message naming the package, platform and runtime."""
-    missing = _NO_MATCH.search(stderr)
-    if missing is None:
-        return f"pip could not install {requirements} for {target.describe()}:\n{stderr.strip()}"
-    requirement = missing.group("req")
-    versions = _VERSIONS.search(stderr)
-    available = versions.group("versions") if versions else "none"
-    return (
-        f"no wheel of {requirement} for {target.describe()}: pip found no compatible built "
-        f"distribution (compatible versions: {available}). Lambda cannot build sdists at deploy "
-        "time, so pick a version that publishes a wheel for this runtime and architecture, or "
-        f"build the wheel yourself and pass its directory with --find-links. ({requirements})"
-    )
-
-
-def marker_environment(target: Target) -> dict[str, str]:
-    """PEP 508 marker variables of the Lambda target, not of this machine."""
-    return {
-        "implementation_name": "cpython",
-        "implementation_version": f"{target.python_version}.0",
-        "os_name": "posix",
-        "platform_machine": target.machine,
-        "platform_python_implementation": "CPython",
-        "platform_release": "",
-        "platform_system": "Linux",
-        "platform_version": "",
-        "python_full_version": f"{target.python_version}.0",
-        "python_version": target.python_version,
-        "sys_platform": "linux",
-    }
-
-
-def requirements_of(
-    install: Mapping[str, object], extras: frozenset[str], environment: dict[str, str]
-) -> Iterator[Requirement]:
-    """The requirements of one installed distribution that apply on the target with ``extras``."""
-    metadata = install.get("metadata")
-    lines = metadata.get("requires_dist", []) if isinstance(metadata, Mapping) else []
-    for line in lines:
-        requirement = Requirement(str(line))
-        marker = requirement.marker
-        if marker is None or any(marker.evaluate({**environment, "extra": extra}) for extra in {"", *extras}):
-            yield requirement
-
-
-def distributions_to_drop(installs: Sequence[Mapping[str, object]], target: Target) -> set[str]:
-    """Installed distributions that only the Lambda runtime's own libraries need.
-
-    Walks the requirement graph from our requested distributions (with their extras),
-    stopping at the runtime-provided ones; whatever pip installed that the walk never
-    reaches is there for boto3's sake only.
-    """
-    environment = marker_environment(target)
-    by_name: dict[str, Mapping[str, object]] = {}
-    pending: list[tuple[str, frozenset[str]]] = []
-    for install in installs:
-        metadata = install.get("metadata")
-        if not isinstance(metadata, Mapping):
-            continue
-        name = normalise_name(str(metadata["name"]))
-        by_name[name] = install
-        if install.get("requested"):
-            extras = install.get("requested_extras")
-            pending.append((name, frozenset(map(str, extras)) if isinstance(extras, list) else frozenset()))
-    visited: set[tuple[str, frozenset[str]]] = set()
-    while pending:
-        name, extras = pending.pop()
-        if name in RUNTIME_PROVIDED or name not in by_name or (name, extras) in visited:
-            continue
-        visited.add((name, extras))
-        for requirement in requirements_of(by_name[name], extras, environment):
-            pending.append((normalise_name(requirement.name), frozenset(requirement.extras)))
-    return set(by_name) - {name for name, _ in visited}
-
-
-def remove_distributions(site: Path, names: set[str]) -> None:
-    """Delete every file pip recorded for the named distributions, then empty directories."""
-    for dist_info in site.glob("*.dist-info"):
-        metadata = dist_info / "METADATA"
-        name = _metadata_name(metadata)
-        if normalise_name(name) not in names:
-            continue
-        record = dist_info / "RECORD"
-        for line in record.read_text(encoding="utf-8").splitlines():
-            relative = line.rsplit(",", 2)[0].strip('"')
-            path = (site / relative).resolve()
-            if path.is_relative_to(site.resolve()) and path.is_file():
-                path.unlink()
-        shutil.rmtree(dist_info)
-    _prune_empty_directories(site)
-
-
-def _metadata_name(metadata: Path) -> str:
-    for line in metadata.read_text(encoding="utf-8").splitlines():
-        if line.startswith("Name:"):
-            return line.partition(":")[2].strip()
-    raise PackageError(f"{metadata} has no Name field")
-
-
-def _prune_empty_directories(root: Path) -> None:
-    for directory in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-        if not any(directory.iterdir()):
-            directory.rmdir()
+    bytecode: str
+    """What the zip holds in bytecode, or why it holds none."""
 
 
 # --------------------------------------------------------------------------- file selection
@@ -430,34 +237,68 @@ def build(
     find_links: Sequence[Path] = (),
     no_index: bool = False,
     environ: Mapping[str, str] | None = None,
+    bytecode: bool = True,
+    target_python: str | None = None,
+    exclude_powertools: bool = False,
 ) -> BuildResult:
-    """Build the zip and return its path, size and ``filebase64sha256``."""
+    """Build the zip and return its path, size, ``filebase64sha256`` and what bytecode it holds."""
     if not (source / "__init__.py").is_file():
         raise PackageError(f"--source {source} is not a Python package (no __init__.py)")
     if not requirements.is_file():
         raise PackageError(f"--requirements {requirements} does not exist")
+    try:
+        compiler, why_not = choose(target.python_version, target_python, enabled=bytecode)
+    except BytecodeError as error:
+        raise PackageError(f"--target-python: {error}") from error
     files: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="lambda-package-") as scratch:
         site = Path(scratch) / "site"
         site.mkdir()
-        installs = pip_install(
-            requirements, target, site, cache_dir=cache_dir, find_links=find_links, no_index=no_index
-        )
-        remove_distributions(site, distributions_to_drop(installs, target))
+        try:
+            installs = pip_install(
+                requirements, target, site, cache_dir=cache_dir, find_links=find_links, no_index=no_index
+            )
+            layer = powertools_closure(installs, target) if exclude_powertools else frozenset()
+            remove_distributions(site, distributions_to_drop(installs, target, RUNTIME_PROVIDED | layer))
+        except DependencyError as error:
+            raise PackageError(str(error)) from error
         merge(files, collect(site, None, is_shipped_dependency), "dependencies")
         merge(files, collect(source, PurePosixPath(source.name), is_shipped_source), f"--source {source}")
         for extra in extra_sources:
             extra_files = collect(extra, PurePosixPath(extra.name), is_shipped_source)
             merge(files, extra_files, f"--extra-source {extra}")
+        summary = why_not
+        if compiler is not None:
+            try:
+                compiled = compile_sources(compiler, files, Path(scratch) / "bytecode")
+            except BytecodeError as error:
+                raise PackageError(str(error)) from error
+            merge(files, compiled.files, "bytecode")
+            summary = (
+                f"{len(compiled.files)} modules as unchecked-hash .pyc ({compiler.cache_tag}, "
+                f"compiled by {compiler.executable}, CPython {compiler.version})"
+            )
+            if compiled.failures:
+                summary += (
+                    f"; {len(compiled.failures)} did not compile and ship as source only: "
+                    + ", ".join(
+                        f"{name} ({reason})" for name, reason in sorted(compiled.failures.items())[:5]
+                    )
+                )
         entries = write_zip(files, output, zip_timestamp(os.environ if environ is None else environ))
-    return BuildResult(output, output.stat().st_size, base64_sha256(output), entries)
+    return BuildResult(output, output.stat().st_size, base64_sha256(output), entries, summary)
 
 
 def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ddb-stream-package", description=__doc__.split("\n\n")[0])
     parser.add_argument("--name", default="ddb-stream-handler", help="function name (default zip name)")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="arm64")
-    parser.add_argument("--runtime", choices=sorted(RUNTIMES), default="python3.13")
+    parser.add_argument(
+        "--runtime",
+        choices=sorted(RUNTIMES),
+        default=DEFAULT_RUNTIME,
+        help="Lambda runtime (python3.11: deprecated, accepted to build the bytecode path on CPython 3.11)",
+    )
     parser.add_argument(
         "--output", type=Path, help="zip path (default build/NAME.zip, from the current directory)"
     )
@@ -487,6 +328,18 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-index", action="store_true", help="only use --find-links, not the package index"
     )
+    parser.add_argument(
+        "--target-python",
+        default=os.environ.get("TARGET_PYTHON") or None,
+        help="CPython of the runtime's minor that compiles the bytecode (env TARGET_PYTHON; "
+        "default: this interpreter, if it is that minor)",
+    )
+    parser.add_argument("--no-bytecode", action="store_true", help="ship no bytecode")
+    parser.add_argument(
+        "--exclude-powertools",
+        action="store_true",
+        help="leave Powertools and what only it needs out of the zip (attach the public Powertools layer)",
+    )
     return parser.parse_args(argv)
 
 
@@ -504,13 +357,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             extra_sources=[path.resolve() for path in args.extra_source],
             find_links=[path.resolve() for path in args.find_links],
             no_index=args.no_index,
+            bytecode=not args.no_bytecode,
+            target_python=args.target_python,
+            exclude_powertools=args.exclude_powertools,
         )
     except PackageError as error:
         print(f"package: error: {error}", file=sys.stderr)
         return 2
+    warning = deprecation_warning(args.runtime, datetime.now(UTC).date())
+    if warning:
+        print(f"package: warning: {warning}", file=sys.stderr)
     print(f"{result.path}  {args.runtime} {args.arch}  {result.entries} entries")
     print(f"  size:             {result.size} bytes ({result.size / 1_048_576:.2f} MiB)")
     print(f"  filebase64sha256: {result.base64_sha256}")
+    print(f"  bytecode:         {result.bytecode}")
+    if args.exclude_powertools:
+        print("  powertools:       left out; attach the public Powertools layer for the same version")
     return 0
 
 

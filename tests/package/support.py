@@ -18,7 +18,13 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HANDLER_DIR = REPO_ROOT / "handler"
-PACKAGER_FILES = ("devtools/__init__.py", "devtools/package.py")
+PACKAGER_FILES = (
+    "devtools/__init__.py",
+    "devtools/package.py",
+    "devtools/package_dependencies.py",
+    "devtools/lambda_runtimes.py",
+    "devtools/bytecode.py",
+)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ def test_the_wheel_holds_the_packages_and_the_settings_modules(installed: dict[s
     assert (purelib / "pipeline" / "cli" / "__init__.py").is_file()
     modules = purelib / "pipeline" / "settings" / "terraform_modules"
     assert sorted(path.name for path in (modules / "esm-settings").glob("*.tf")) == [
+        "lint.tf",
         "main.tf",
         "outputs.tf",
         "variables.tf",

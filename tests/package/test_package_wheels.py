@@ -101,7 +101,7 @@ def test_sdist_only_dependency_fails_naming_package_platform_and_runtime(
     assert build.returncode == 2
     message = build.stderr.strip()
     assert message.startswith("package: error: no wheel of sourceonly==1.0 for Lambda python3.13 on arm64")
-    assert "CPython 3.13, manylinux glibc 2.17-2.34 aarch64" in message
+    assert "CPython 3.13, Amazon Linux 2023, manylinux glibc 2.17-2.34 aarch64" in message
     assert "Traceback" not in build.stderr
     assert not build.zip_path.exists()
 
@@ -118,6 +118,10 @@ def test_sdist_only_dependency_fails_naming_package_platform_and_runtime(
         # ...but not a wheel needing a newer glibc than Lambda's, nor one for this build host.
         ("cp313-cp313-manylinux_2_39_aarch64", "arm64", "python3.13", False),
         ("cp313-cp313-macosx_11_0_arm64", "arm64", "python3.13", False),
+        # python3.14 runs on Amazon Linux 2023 too; python3.11 on Amazon Linux 2 (glibc 2.26).
+        ("cp314-cp314-manylinux_2_34_x86_64", "x86_64", "python3.14", True),
+        ("cp311-cp311-manylinux_2_26_x86_64", "x86_64", "python3.11", True),
+        ("cp311-cp311-manylinux_2_28_x86_64", "x86_64", "python3.11", False),
     ],
 )
 def test_wheel_platform_and_python_tags_decide(
