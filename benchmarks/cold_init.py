@@ -6,18 +6,17 @@ the standard library. Inside the child, ``perf_counter`` around the import isola
 from interpreter start-up; the parent also times the whole process. Samples of the variants are
 interleaved, and medians reported, so machine noise hits every variant alike.
 
-Two bytecode situations are measured, because the zip ships no bytecode on purpose:
+Two zips are measured as deployed (unzipped, nothing written: ``-B``, as ``/var/task`` is
+read-only), the same build with and without the bytecode ``make package`` ships:
 
-* ``deployed``: the package as Lambda runs it. ``/var/task`` is read-only and holds no
-  ``__pycache__``, so every cold start compiles the package's modules from source.
-* ``cached_bytecode``: the same tree precompiled, which isolates pure import work.
+* ``with_bytecode``: the modules load from the zip's unchecked-hash pycs;
+* ``without_bytecode``: every cold start compiles every module it imports from source, which is
+  also what "the Powertools import from source" means below.
 """
 
 from __future__ import annotations
 
 import ast
-import compileall
-import shutil
 import statistics
 import subprocess
 import sys
@@ -76,16 +75,6 @@ def runtime_standin(directory: Path) -> Path:
     return directory
 
 
-def prepare_trees(unzipped: Path, scratch: Path) -> dict[str, Path]:
-    """Copies of the unzipped package for each bytecode situation (children never write)."""
-    deployed = scratch / "deployed"
-    cached = scratch / "cached_bytecode"
-    shutil.copytree(unzipped, deployed)
-    shutil.copytree(unzipped, cached)
-    compileall.compile_dir(cached, quiet=1, workers=1)
-    return {"deployed": deployed, "cached_bytecode": cached}
-
-
 def _sample(task: Path, runtime: Path, statement: str) -> Sample:
     start = time.perf_counter()
     completed = subprocess.run(
@@ -103,10 +92,9 @@ def _sample(task: Path, runtime: Path, statement: str) -> Sample:
     return Sample(float(elapsed), process, bool(boto3_loaded), int(modules))
 
 
-def measure(unzipped: Path, scratch: Path, runs: int) -> dict[str, Any]:
-    """Median import and whole-process times of each variant, per bytecode situation."""
+def measure(trees: dict[str, Path], scratch: Path, runs: int) -> dict[str, Any]:
+    """Median import and whole-process times of each variant, per unzipped tree (situation)."""
     runtime = runtime_standin(scratch / "runtime")
-    trees = prepare_trees(unzipped, scratch)
     variants = {
         "bare_interpreter": "pass",
         "powertools_alone": POWERTOOLS_ALONE,
@@ -133,12 +121,9 @@ def _summary(samples: list[Sample]) -> dict[str, Any]:
     }
 
 
-def import_profile(unzipped: Path, scratch: Path, statement: str = ENTRY_MODULE) -> str:
-    """``-X importtime`` of one cold import (bytecode cached), the 25 costliest modules first."""
+def import_profile(task: Path, scratch: Path, statement: str = ENTRY_MODULE) -> str:
+    """``-X importtime`` of one cold import from ``task``, the 25 costliest modules first."""
     runtime = runtime_standin(scratch / "runtime")
-    task = scratch / "cached_bytecode"
-    if not task.exists():
-        prepare_trees(unzipped, scratch)
     completed = subprocess.run(
         [
             sys.executable,
