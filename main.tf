@@ -1,19 +1,32 @@
 locals {
   # Plan-time facts only (no resource attributes), so counts and the checks
   # below are known before anything exists.
-  has_stream_source   = var.create_table || var.stream_arn != null
-  has_failure_queue   = var.create_failure_queue || var.failure_queue_arn != null
+  has_stream_source  = var.create_table || var.stream_arn != null
+  has_failure_queue  = var.create_failure_queue || var.failure_queue_arn != null
+  has_failure_topic  = var.create_failure_topic || var.failure_topic_arn != null
+  has_failure_bucket = var.create_failure_bucket || var.failure_bucket_arn != null
+  # Only the chosen type's destination is created (and granted to the role).
+  has_on_failure_destination = {
+    sqs = local.has_failure_queue
+    sns = local.has_failure_topic
+    s3  = local.has_failure_bucket
+  }[var.on_failure_destination_type]
+  event_count_metrics = contains(var.mapping_metrics, "EventCount")
   idempotency_enabled = var.create_idempotency_table || var.idempotency_table_arn != null
   notification_on     = var.create_notification_topic || var.notification_topic_arn != null
 
   # Nothing is created from an invalid combination; the output preconditions
   # in outputs.tf then report what to change.
-  create = var.create && local.has_stream_source && local.has_failure_queue
+  create = var.create && local.has_stream_source && local.has_on_failure_destination
 
   table_name              = coalesce(var.table_name, var.name)
   function_name           = coalesce(var.function_name, var.name)
   role_name               = coalesce(var.role_name, var.name)
   failure_queue_name      = coalesce(var.failure_queue_name, "${var.name}-failures")
+  failure_topic_name      = coalesce(var.failure_topic_name, "${var.name}-failures")
+  failure_bucket_name     = coalesce(var.failure_bucket_name, lower(replace("${var.name}-failures", "_", "-")))
+  alarm_topic_name        = coalesce(var.alarm_topic_name, "${var.name}-alarms")
+  dashboard_name          = coalesce(var.dashboard_name, var.name)
   notification_topic_name = coalesce(var.notification_topic_name, "${var.name}-notifications")
   idempotency_table_name  = coalesce(var.idempotency_table_name, "${var.name}-idempotency")
 
@@ -21,8 +34,32 @@ locals {
   stream_kms_key_arn = var.create_table ? var.table_kms_key_arn : var.stream_kms_key_arn
 
   failure_queue_arn      = var.create_failure_queue ? module.failure_queue.queue_arn : var.failure_queue_arn
+  failure_topic_arn      = var.create_failure_topic ? module.failure_topic.topic_arn : var.failure_topic_arn
+  failure_bucket_arn     = var.create_failure_bucket ? module.failure_bucket.bucket_arn : var.failure_bucket_arn
   notification_topic_arn = var.create_notification_topic ? module.notification_topic.topic_arn : var.notification_topic_arn
   idempotency_table_arn  = var.create_idempotency_table ? module.idempotency_table.table_arn : var.idempotency_table_arn
+
+  # The destination in use: the mapping's destination_config, the role's grant.
+  on_failure_destination_arn = {
+    sqs = local.failure_queue_arn
+    sns = local.failure_topic_arn
+    s3  = local.failure_bucket_arn
+  }[var.on_failure_destination_type]
+  on_failure_destination_kms_key_arn = {
+    sqs = var.failure_queue_kms_key_arn
+    sns = var.failure_topic_kms_key_arn
+    s3  = var.failure_bucket_kms_key_arn
+  }[var.on_failure_destination_type]
+  # The queue or topic name its metrics are dimensioned by (from the ARN when given).
+  on_failure_destination_name = {
+    sqs = var.create_failure_queue ? local.failure_queue_name : try(element(split(":", var.failure_queue_arn), 5), null)
+    sns = var.create_failure_topic ? local.failure_topic_name : try(element(split(":", var.failure_topic_arn), 5), null)
+    s3  = var.create_failure_bucket ? local.failure_bucket_name : try(element(split(":::", var.failure_bucket_arn), 1), null)
+  }[var.on_failure_destination_type]
+
+  # Every alarm notifies these; the created alarm topic first.
+  alarm_actions    = concat(var.create_alarm_topic ? [module.alarm_topic.topic_arn] : [], var.alarm_actions)
+  alarm_ok_actions = concat(var.create_alarm_topic ? [module.alarm_topic.topic_arn] : [], var.alarm_ok_actions)
   # An existing table is given by ARN (the role needs it); the handler needs its name.
   handler_idempotency_table_name = (
     var.create_idempotency_table ? module.idempotency_table.table_name :
@@ -54,13 +91,49 @@ module "stream_table" {
 module "failure_queue" {
   source = "./modules/failure-queue"
 
-  create                    = local.create && var.create_failure_queue
+  create                    = local.create && var.on_failure_destination_type == "sqs" && var.create_failure_queue
   name                      = local.failure_queue_name
   message_retention_seconds = var.failure_queue_message_retention_seconds
   kms_master_key_id         = var.failure_queue_kms_key_arn
-  create_alarm              = var.create_failure_queue_alarm
-  alarm_actions             = var.failure_queue_alarm_actions
+  create_alarm              = var.create_alarms && var.create_failure_queue_alarm
+  alarm_actions             = concat(local.alarm_actions, var.failure_queue_alarm_actions)
+  ok_actions                = local.alarm_ok_actions
   tags                      = var.tags
+}
+
+module "failure_topic" {
+  source = "./modules/failure-topic"
+
+  create            = local.create && var.on_failure_destination_type == "sns" && var.create_failure_topic
+  name              = local.failure_topic_name
+  kms_master_key_id = var.failure_topic_kms_key_arn
+  create_alarm      = var.create_alarms && var.create_failure_topic_alarm
+  alarm_actions     = local.alarm_actions
+  ok_actions        = local.alarm_ok_actions
+  tags              = var.tags
+}
+
+module "failure_bucket" {
+  source = "./modules/failure-bucket"
+
+  create                             = local.create && var.on_failure_destination_type == "s3" && var.create_failure_bucket
+  name                               = local.failure_bucket_name
+  kms_key_arn                        = var.failure_bucket_kms_key_arn
+  expiration_days                    = var.failure_bucket_expiration_days
+  redriven_expiration_days           = var.failure_bucket_redriven_expiration_days
+  noncurrent_version_expiration_days = var.failure_bucket_noncurrent_version_expiration_days
+  force_destroy                      = var.failure_bucket_force_destroy
+  tags                               = var.tags
+}
+
+module "alarm_topic" {
+  source = "./modules/alarm-topic"
+
+  create         = local.create && var.create_alarm_topic
+  name           = local.alarm_topic_name
+  create_kms_key = var.alarm_topic_create_kms_key
+  kms_key_arn    = var.alarm_topic_kms_key_arn
+  tags           = var.tags
 }
 
 module "notification_topic" {
@@ -93,9 +166,9 @@ module "execution_role" {
   stream_kms_key_arn = local.stream_kms_key_arn
   log_group_arn      = module.lambda_function.log_group_arn
 
-  attach_failure_queue_policy = true
-  failure_queue_arn           = local.failure_queue_arn
-  failure_queue_kms_key_arn   = var.failure_queue_kms_key_arn
+  on_failure_destination_type        = var.on_failure_destination_type
+  on_failure_destination_arn         = local.on_failure_destination_arn
+  on_failure_destination_kms_key_arn = local.on_failure_destination_kms_key_arn
 
   attach_notification_topic_policy = local.notification_on
   notification_topic_arn           = local.notification_topic_arn
@@ -138,6 +211,7 @@ module "esm_settings" {
   stream_view_type                   = var.stream_view_type
   filters                            = var.filters
   raw_filter_patterns                = var.raw_filter_patterns
+  filters_per_mapping_quota          = var.filters_per_mapping_quota
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
   starting_position                  = var.starting_position
@@ -177,7 +251,7 @@ module "event_source_mapping" {
   function_name              = module.lambda_function.function_name
   event_source_arn           = local.stream_arn
   enabled                    = var.event_source_mapping_enabled
-  on_failure_destination_arn = local.failure_queue_arn
+  on_failure_destination_arn = local.on_failure_destination_arn
   settings                   = module.esm_settings.mapping
 
   tags = var.tags
@@ -185,6 +259,72 @@ module "event_source_mapping" {
   # Lambda checks at creation that the role can read the stream and send to
   # the destination, so the policy must be attached first.
   depends_on = [module.execution_role]
+}
+
+locals {
+  # Every alarm of the pipeline, by name; the destination's own alarm included.
+  alarm_arns = merge(
+    module.alarms.alarm_arns,
+    local.create && var.create_alarms && var.on_failure_destination_type == "sqs" && var.create_failure_queue && var.create_failure_queue_alarm ? { failure_queue = module.failure_queue.alarm_arn } : {},
+    local.create && var.create_alarms && var.on_failure_destination_type == "sns" && var.create_failure_topic && var.create_failure_topic_alarm ? { failure_topic = module.failure_topic.alarm_arn } : {},
+  )
+}
+
+module "alarms" {
+  source = "./modules/alarms"
+
+  create                        = local.create && var.create_alarms
+  name                          = local.function_name
+  function_name                 = module.lambda_function.function_name
+  event_source_mapping_uuid     = module.event_source_mapping.uuid
+  maximum_record_age_in_seconds = var.maximum_record_age_in_seconds
+  event_count_metrics_enabled   = local.event_count_metrics
+  iterator_age_warning_seconds  = var.iterator_age_warning_seconds
+  iterator_age_critical_seconds = var.iterator_age_critical_seconds
+  # The queue and the topic alarm on their own metrics; a bucket has none.
+  create_on_failure_deliveries_alarm = var.on_failure_destination_type == "s3"
+  alarm_actions                      = local.alarm_actions
+  ok_actions                         = local.alarm_ok_actions
+  tags                               = var.tags
+}
+
+module "dashboard" {
+  source = "./modules/dashboard"
+
+  create                        = local.create && var.create_dashboard
+  name                          = local.dashboard_name
+  function_name                 = module.lambda_function.function_name
+  function_timeout_seconds      = var.timeout
+  event_source_mapping_uuid     = module.event_source_mapping.uuid
+  event_count_metrics_enabled   = local.event_count_metrics
+  metrics_namespace             = var.metrics_namespace
+  service_name                  = var.service_name
+  destination_type              = var.on_failure_destination_type
+  destination_name              = local.on_failure_destination_name
+  iterator_age_warning_seconds  = module.alarms.iterator_age_warning_seconds
+  iterator_age_critical_seconds = module.alarms.iterator_age_critical_seconds
+  alarm_arns                    = values(local.alarm_arns)
+}
+
+# A warning: without the mapping's EventCount metrics nothing watches an S3
+# destination (a bucket has no depth metric), though delivery failures still alarm.
+check "s3_destination_watched" {
+  assert {
+    condition     = !(var.create_alarms && var.on_failure_destination_type == "s3" && !local.event_count_metrics)
+    error_message = "on_failure_destination_type is s3 but mapping_metrics does not include \"EventCount\": no alarm fires when batches are parked in the bucket. Set mapping_metrics = [\"EventCount\"]."
+  }
+}
+
+# A warning: a destination ARN of another type than the one chosen is ignored.
+check "destination_arn_matches_type" {
+  assert {
+    condition = alltrue([
+      var.on_failure_destination_type == "sqs" || var.failure_queue_arn == null,
+      var.on_failure_destination_type == "sns" || var.failure_topic_arn == null,
+      var.on_failure_destination_type == "s3" || var.failure_bucket_arn == null,
+    ])
+    error_message = "A failure_queue_arn, failure_topic_arn or failure_bucket_arn is set for a destination type other than on_failure_destination_type (${var.on_failure_destination_type}); it is ignored. Set on_failure_destination_type to the type you gave."
+  }
 }
 
 # A warning, not an error: a processor of your own may only need the keys.
@@ -204,4 +344,3 @@ check "idempotency_outlives_retries" {
     error_message = "idempotency_ttl_seconds (${var.idempotency_ttl_seconds}) is shorter than the time a record can be retried (maximum_record_age_in_seconds, or 86400 when it is -1): raise idempotency_ttl_seconds."
   }
 }
-  filters_per_mapping_quota          = var.filters_per_mapping_quota

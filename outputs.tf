@@ -48,14 +48,24 @@ output "role_policy_statements" {
   value       = module.execution_role.policy_statements
 }
 
-output "failure_queue_arn" {
-  description = "ARN of the on-failure queue (created or given)."
-  value       = local.failure_queue_arn
+output "on_failure_destination_type" {
+  description = "Type of the mapping's on-failure destination: sqs, sns or s3."
+  value       = var.on_failure_destination_type
+}
+
+output "on_failure_destination_arn" {
+  description = "ARN of the mapping's on-failure destination (created or given), as set on its destination_config."
+  value       = local.on_failure_destination_arn
 
   precondition {
-    condition     = local.has_failure_queue
-    error_message = "No on-failure destination: records whose retries or age run out would be dropped silently. Keep create_failure_queue = true or give failure_queue_arn of a standard SQS queue."
+    condition     = local.has_on_failure_destination
+    error_message = "No on-failure destination: records whose retries or age run out would be dropped silently. For on_failure_destination_type = ${var.on_failure_destination_type}, keep that type's create_failure_queue, create_failure_topic or create_failure_bucket = true, or give its failure_queue_arn, failure_topic_arn or failure_bucket_arn."
   }
+}
+
+output "failure_queue_arn" {
+  description = "ARN of the on-failure queue (created or given; null unless on_failure_destination_type = sqs)."
+  value       = var.on_failure_destination_type == "sqs" ? local.failure_queue_arn : null
 }
 
 output "failure_queue_url" {
@@ -66,6 +76,45 @@ output "failure_queue_url" {
 output "failure_queue_alarm_arn" {
   description = "ARN of the visible-messages alarm on the created queue."
   value       = module.failure_queue.alarm_arn
+}
+
+output "failure_topic_arn" {
+  description = "ARN of the on-failure topic (created or given; null unless on_failure_destination_type = sns). Subscribe a queue to it to redrive."
+  value       = var.on_failure_destination_type == "sns" ? local.failure_topic_arn : null
+}
+
+output "failure_bucket_arn" {
+  description = "ARN of the on-failure bucket (created or given; null unless on_failure_destination_type = s3)."
+  value       = var.on_failure_destination_type == "s3" ? local.failure_bucket_arn : null
+}
+
+output "failure_bucket_name" {
+  description = "Name of the on-failure bucket (created or given); parked batches are under aws/lambda/<mapping UUID>/."
+  value       = var.on_failure_destination_type == "s3" ? local.on_failure_destination_name : null
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the created alarm topic (null unless create_alarm_topic = true): subscribe on-call endpoints to it."
+  value       = module.alarm_topic.topic_arn
+}
+
+output "alarm_arns" {
+  description = "ARNs of the created alarms by alarm: iterator_age_warning, iterator_age_critical, errors, throttles, destination_delivery_failures, and the destination's (failure_queue, failure_topic or on_failure_deliveries)."
+  value       = local.alarm_arns
+}
+
+output "iterator_age_alarm_thresholds_seconds" {
+  description = "The iterator age alarms' thresholds and the record age limit they guard (min(maximum_record_age_in_seconds, 86400)), in seconds."
+  value = {
+    warning  = module.alarms.iterator_age_warning_seconds
+    critical = module.alarms.iterator_age_critical_seconds
+    limit    = module.alarms.record_age_limit_seconds
+  }
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard (null when not created)."
+  value       = module.dashboard.dashboard_name
 }
 
 output "notification_topic_arn" {

@@ -204,7 +204,7 @@ variable "table_class" {
 # ---------------------------------------------------------------------------
 
 variable "create_failure_queue" {
-  description = "Create the standard SQS queue that receives records whose retries or age ran out. false: give failure_queue_arn."
+  description = "With on_failure_destination_type = sqs (the default): create the standard SQS queue that receives records whose retries or age ran out. false: give failure_queue_arn."
   type        = bool
   default     = true
   nullable    = false
@@ -268,7 +268,7 @@ variable "create_failure_queue_alarm" {
 }
 
 variable "failure_queue_alarm_actions" {
-  description = "ARNs notified when failure records are waiting (e.g. an on-call SNS topic)."
+  description = "ARNs notified when failure records are waiting, in addition to alarm_actions (e.g. the team that redrives)."
   type        = list(string)
   default     = []
   nullable    = false
@@ -276,6 +276,267 @@ variable "failure_queue_alarm_actions" {
   validation {
     condition     = alltrue([for arn in var.failure_queue_alarm_actions : startswith(arn, "arn:")])
     error_message = "failure_queue_alarm_actions must be ARNs."
+  }
+}
+
+variable "on_failure_destination_type" {
+  description = "Where the mapping sends records whose retries or age ran out: sqs (the on-failure record, pointing into the stream: redrive within its 24 h), sns (the same record, published to subscribers) or s3 (the record plus the batch itself under payload: redrivable after the stream has trimmed it). Only that type's destination is created and granted to the role."
+  type        = string
+  default     = "sqs"
+  nullable    = false
+
+  validation {
+    condition     = contains(["sqs", "sns", "s3"], var.on_failure_destination_type)
+    error_message = "on_failure_destination_type must be sqs, sns or s3."
+  }
+}
+
+variable "create_failure_topic" {
+  description = "With on_failure_destination_type = sns: create the standard SNS topic that receives on-failure records. false: give failure_topic_arn."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "failure_topic_arn" {
+  description = "ARN of an existing standard SNS topic for on-failure records (on_failure_destination_type = sns, create_failure_topic = false)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.failure_topic_arn == null || !try(endswith(var.failure_topic_arn, ".fifo"), false)
+    error_message = "failure_topic_arn is a FIFO topic (.fifo); Lambda only sends on-failure records to standard topics. Use a standard topic, or create_failure_topic = true."
+  }
+
+  validation {
+    condition     = var.failure_topic_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.failure_topic_arn))
+    error_message = "failure_topic_arn must be an SNS topic ARN: arn:aws:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "failure_topic_name" {
+  description = "Name of the created topic. null: <name>-failures."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.failure_topic_name == null || can(regex("^[A-Za-z0-9_-]{1,256}$", var.failure_topic_name))
+    error_message = "failure_topic_name must be null or 1-256 characters of letters, digits, - and _ (no .fifo: the destination must be a standard topic)."
+  }
+}
+
+variable "failure_topic_kms_key_arn" {
+  description = "Customer managed KMS key ARN of the failure topic (created or existing); the role gets kms:GenerateDataKey and kms:Decrypt on it. null: a created topic uses the AWS managed alias/aws/sns."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.failure_topic_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.failure_topic_kms_key_arn))
+    error_message = "failure_topic_kms_key_arn must be null or a KMS key ARN (the role's KMS grant needs the key ARN, not an alias or key ID)."
+  }
+}
+
+variable "create_failure_topic_alarm" {
+  description = "Create a CloudWatch alarm on messages published to the created failure topic (NumberOfMessagesPublished >= 1)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "create_failure_bucket" {
+  description = "With on_failure_destination_type = s3: create the private, versioned, encrypted S3 bucket that receives on-failure objects. false: give failure_bucket_arn."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "failure_bucket_arn" {
+  description = "ARN of an existing S3 bucket for on-failure objects (on_failure_destination_type = s3, create_failure_bucket = false): arn:aws:s3:::<bucket>."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.failure_bucket_arn == null || can(regex("^arn:aws[a-zA-Z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.failure_bucket_arn))
+    error_message = "failure_bucket_arn must be an S3 bucket ARN: arn:aws:s3:::<bucket> (no object key or prefix)."
+  }
+}
+
+variable "failure_bucket_name" {
+  description = "Name of the created bucket (globally unique). null: <name>-failures in lowercase, _ as -."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.failure_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.failure_bucket_name))
+    error_message = "failure_bucket_name must be null or an S3 bucket name: 3-63 lowercase letters, digits, . and -."
+  }
+}
+
+variable "failure_bucket_kms_key_arn" {
+  description = "Customer managed KMS key ARN of the failure bucket (created: SSE-KMS with it; existing: its default key); the role gets kms:GenerateDataKey on it. null: SSE-S3 for a created bucket."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.failure_bucket_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.failure_bucket_kms_key_arn))
+    error_message = "failure_bucket_kms_key_arn must be null or a KMS key ARN (the role's KMS grant needs the key ARN, not an alias or key ID)."
+  }
+}
+
+variable "failure_bucket_expiration_days" {
+  description = "Days after which parked batches in the created bucket expire. null: kept until redriven (once the stream has trimmed them they are the only copy)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.failure_bucket_expiration_days == null || try(var.failure_bucket_expiration_days >= 1 && floor(var.failure_bucket_expiration_days) == var.failure_bucket_expiration_days, false)
+    error_message = "failure_bucket_expiration_days must be null or a whole number of at least 1."
+  }
+}
+
+variable "failure_bucket_redriven_expiration_days" {
+  description = "Days after which redriven batches (moved under redriven/) expire in the created bucket. null: never."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.failure_bucket_redriven_expiration_days == null || try(var.failure_bucket_redriven_expiration_days >= 1 && floor(var.failure_bucket_redriven_expiration_days) == var.failure_bucket_redriven_expiration_days, false)
+    error_message = "failure_bucket_redriven_expiration_days must be null or a whole number of at least 1."
+  }
+}
+
+variable "failure_bucket_noncurrent_version_expiration_days" {
+  description = "Days noncurrent object versions are kept in the created bucket."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.failure_bucket_noncurrent_version_expiration_days >= 1 && floor(var.failure_bucket_noncurrent_version_expiration_days) == var.failure_bucket_noncurrent_version_expiration_days
+    error_message = "failure_bucket_noncurrent_version_expiration_days must be a whole number of at least 1."
+  }
+}
+
+variable "failure_bucket_force_destroy" {
+  description = "Let terraform destroy delete the created bucket with parked batches in it. Keep false outside tests."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+# ---------------------------------------------------------------------------
+# Alarms, alarm topic and dashboard
+# ---------------------------------------------------------------------------
+
+variable "create_alarms" {
+  description = "Create the CloudWatch alarms: iterator age (warning and critical), errors, throttles, destination delivery failures, and the destination's own (queue depth, topic publishes, or for s3 the mapping's on-failure deliveries when mapping_metrics has EventCount)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "alarm_actions" {
+  description = "ARNs every alarm notifies when it fires (the created alarm topic is added when create_alarm_topic = true). An SNS topic encrypted with the AWS managed alias/aws/sns never receives them: CloudWatch cannot use that key."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.alarm_actions : startswith(arn, "arn:")])
+    error_message = "alarm_actions must be ARNs."
+  }
+}
+
+variable "alarm_ok_actions" {
+  description = "ARNs every alarm notifies when it returns to OK (the created alarm topic is added when create_alarm_topic = true)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.alarm_ok_actions : startswith(arn, "arn:")])
+    error_message = "alarm_ok_actions must be ARNs."
+  }
+}
+
+variable "iterator_age_warning_seconds" {
+  description = "Iterator age (seconds) of the warning alarm. null: 3600, or half the record age limit (min(maximum_record_age_in_seconds, 86400)) when that is sooner."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.iterator_age_warning_seconds == null || try(var.iterator_age_warning_seconds >= 1, false)
+    error_message = "iterator_age_warning_seconds must be null or at least 1."
+  }
+}
+
+variable "iterator_age_critical_seconds" {
+  description = "Iterator age (seconds) of the critical alarm, below the record age limit. null: 80% of min(maximum_record_age_in_seconds, 86400)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.iterator_age_critical_seconds == null || try(var.iterator_age_critical_seconds >= 1, false)
+    error_message = "iterator_age_critical_seconds must be null or at least 1."
+  }
+}
+
+variable "create_alarm_topic" {
+  description = "Create an SNS topic for the alarms (added to alarm_actions and alarm_ok_actions) that CloudWatch can publish to: encrypted with a created customer managed key whose policy admits CloudWatch, unless alarm_topic_create_kms_key = false. Subscribe your on-call endpoints to it."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "alarm_topic_name" {
+  description = "Name of the created alarm topic. null: <name>-alarms."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_name == null || can(regex("^[A-Za-z0-9_-]{1,256}$", var.alarm_topic_name))
+    error_message = "alarm_topic_name must be null or 1-256 characters of letters, digits, - and _."
+  }
+}
+
+variable "alarm_topic_create_kms_key" {
+  description = "Encrypt the created alarm topic with a created customer managed key whose policy lets CloudWatch publish. false: alarm_topic_kms_key_arn, or unencrypted when that is null."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "alarm_topic_kms_key_arn" {
+  description = "Existing customer managed key ARN for the created alarm topic (alarm_topic_create_kms_key = false); its policy must allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. Never alias/aws/sns."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_kms_key_arn == null || !can(regex("(^|:)alias/aws/sns$", var.alarm_topic_kms_key_arn))
+    error_message = "alarm_topic_kms_key_arn is the AWS managed key alias/aws/sns, whose key policy does not admit CloudWatch: alarm notifications to such a topic are never delivered. Keep alarm_topic_create_kms_key = true or give a customer managed key whose policy allows cloudwatch.amazonaws.com."
+  }
+
+  validation {
+    condition     = var.alarm_topic_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.alarm_topic_kms_key_arn))
+    error_message = "alarm_topic_kms_key_arn must be null or a KMS key ARN."
+  }
+}
+
+variable "create_dashboard" {
+  description = "Create a CloudWatch dashboard of the pipeline: iterator age, invocations, errors, throttles, duration, concurrency, the handler's record metrics, the on-failure destination and, with EventCount, the mapping's event counts."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "dashboard_name" {
+  description = "Name of the dashboard. null: name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dashboard_name == null || can(regex("^[A-Za-z0-9_-]{1,255}$", var.dashboard_name))
+    error_message = "dashboard_name must be null or 1-255 characters of letters, digits, - and _."
   }
 }
 

@@ -182,7 +182,7 @@ run "no_failure_destination" {
   variables {
     create_failure_queue = false
   }
-  expect_failures = [output.failure_queue_arn]
+  expect_failures = [output.on_failure_destination_arn]
 }
 
 run "idempotency_table_name_without_a_table" {

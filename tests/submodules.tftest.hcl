@@ -315,8 +315,8 @@ run "execution_role_policy_document" {
     name                        = "profiles"
     stream_arn                  = "arn:aws:dynamodb:eu-west-1:111111111111:table/profiles/stream/2026-01-01T00:00:00.000"
     log_group_arn               = "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles"
-    attach_failure_queue_policy = true
-    failure_queue_arn           = "arn:aws:sqs:eu-west-1:111111111111:profiles-failures"
+    on_failure_destination_type = "sqs"
+    on_failure_destination_arn  = "arn:aws:sqs:eu-west-1:111111111111:profiles-failures"
     policy_statements = [
       {
         sid       = "ReadConfig"

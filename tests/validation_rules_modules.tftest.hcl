@@ -379,29 +379,29 @@ run "execution_role_stream_kms_key_arn" {
 }
 
 # modules/execution-role: a FIFO queue
-run "execution_role_failure_queue_arn" {
+run "execution_role_on_failure_destination_arn" {
   command = plan
   module {
     source = "./modules/execution-role"
   }
   variables {
-    name              = "profiles"
-    failure_queue_arn = "arn:aws:sqs:us-east-1:111111111111:failures.fifo"
+    name                       = "profiles"
+    on_failure_destination_arn = "arn:aws:sqs:us-east-1:111111111111:failures.fifo"
   }
-  expect_failures = [var.failure_queue_arn]
+  expect_failures = [var.on_failure_destination_arn]
 }
 
 # modules/execution-role: an alias instead of a key ARN
-run "execution_role_failure_queue_kms_key_arn" {
+run "execution_role_on_failure_destination_kms_key_arn" {
   command = plan
   module {
     source = "./modules/execution-role"
   }
   variables {
-    name                      = "profiles"
-    failure_queue_kms_key_arn = "alias/sqs"
+    name                               = "profiles"
+    on_failure_destination_kms_key_arn = "alias/sqs"
   }
-  expect_failures = [var.failure_queue_kms_key_arn]
+  expect_failures = [var.on_failure_destination_kms_key_arn]
 }
 
 # modules/execution-role: a queue ARN instead of a topic's

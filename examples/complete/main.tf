@@ -22,11 +22,13 @@ module "user_profiles" {
   create_notification_topic = true
   create_idempotency_table  = true
 
-  # Small batches, bounded retries; failures park in the SQS queue, whose
-  # alarm notifies an on-call topic.
-  batch_size                  = 25
-  maximum_retry_attempts      = 3
-  failure_queue_alarm_actions = [aws_sns_topic.on_call.arn]
+  # Small batches, bounded retries; failures park in the SQS queue. Every
+  # alarm (iterator age, errors, throttles, delivery failures, queue depth)
+  # notifies the alarm topic the module creates, encrypted with a customer
+  # managed key CloudWatch may use (not alias/aws/sns, which it cannot).
+  batch_size             = 25
+  maximum_retry_attempts = 3
+  create_alarm_topic     = true
 
   log_level             = "INFO"
   log_retention_in_days = 30
@@ -34,9 +36,4 @@ module "user_profiles" {
   tags = {
     Project = "ddb-stream-handler-example"
   }
-}
-
-resource "aws_sns_topic" "on_call" {
-  name              = "user-profiles-on-call"
-  kms_master_key_id = "alias/aws/sns"
 }

@@ -18,6 +18,16 @@ output "failure_queue_url" {
   value       = module.user_profiles.failure_queue_url
 }
 
+output "alarm_topic_arn" {
+  description = "Subscribe on-call endpoints here: every alarm of the pipeline publishes to it."
+  value       = module.user_profiles.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "The pipeline's CloudWatch dashboard."
+  value       = module.user_profiles.dashboard_name
+}
+
 output "notification_topic_arn" {
   description = "Topic the processor publishes profile notifications to."
   value       = module.user_profiles.notification_topic_arn

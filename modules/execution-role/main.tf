@@ -1,6 +1,33 @@
 locals {
   kms_send_actions = ["kms:GenerateDataKey", "kms:Decrypt"]
 
+  destination_statements = {
+    sqs = [{
+      sid       = "SendFailureRecords"
+      actions   = ["sqs:SendMessage"]
+      resources = [var.on_failure_destination_arn]
+    }]
+    sns = [{
+      sid       = "PublishFailureRecords"
+      actions   = ["sns:Publish"]
+      resources = [var.on_failure_destination_arn]
+    }]
+    # Both S3 actions the guide lists: PutObject on the bucket's objects,
+    # ListBucket on the bucket itself.
+    s3 = [
+      {
+        sid       = "WriteFailureRecords"
+        actions   = ["s3:PutObject"]
+        resources = ["${coalesce(var.on_failure_destination_arn, "-")}/*"]
+      },
+      {
+        sid       = "ListFailureBucket"
+        actions   = ["s3:ListBucket"]
+        resources = [var.on_failure_destination_arn]
+      },
+    ]
+  }
+
   # Every statement the module grants, as plain data: the policy is built from
   # this list, which is also an output for review (sid, actions, resources).
   statements = concat(
@@ -29,15 +56,18 @@ locals {
       actions   = ["kms:Decrypt"]
       resources = [var.stream_kms_key_arn]
     }],
-    var.attach_failure_queue_policy ? [{
-      sid       = "SendFailureRecords"
-      actions   = ["sqs:SendMessage"]
-      resources = [var.failure_queue_arn]
-    }] : [],
-    var.attach_failure_queue_policy && var.failure_queue_kms_key_arn != null ? [{
+    # The mapping sends on-failure records with the function's role, so the role
+    # holds exactly the actions the Lambda Developer Guide lists for the chosen
+    # destination type ("Retain discarded records for a DynamoDB event source";
+    # "Capturing discarded batches ...": sqs:SendMessage, sns:Publish, or
+    # s3:PutObject and s3:ListBucket) and nothing for the other two.
+    lookup(local.destination_statements, coalesce(var.on_failure_destination_type, "none"), []),
+    # ... plus the destination key's actions, listed on the same pages: SQS and
+    # SNS need kms:Decrypt and kms:GenerateDataKey, S3 kms:GenerateDataKey.
+    var.on_failure_destination_type != null && var.on_failure_destination_kms_key_arn != null ? [{
       sid       = "EncryptFailureRecords"
-      actions   = local.kms_send_actions
-      resources = [var.failure_queue_kms_key_arn]
+      actions   = var.on_failure_destination_type == "s3" ? ["kms:GenerateDataKey"] : local.kms_send_actions
+      resources = [var.on_failure_destination_kms_key_arn]
     }] : [],
     var.attach_notification_topic_policy ? [{
       sid       = "PublishNotifications"
@@ -130,8 +160,17 @@ resource "aws_iam_role_policy" "this" {
     }
 
     precondition {
-      condition     = !var.attach_failure_queue_policy || var.failure_queue_arn != null
-      error_message = "attach_failure_queue_policy is true but failure_queue_arn is null: pass the queue ARN or set attach_failure_queue_policy = false."
+      condition     = var.on_failure_destination_type == null || var.on_failure_destination_arn != null
+      error_message = "on_failure_destination_type is set but on_failure_destination_arn is null: pass the destination's ARN or set on_failure_destination_type = null."
+    }
+
+    precondition {
+      condition = var.on_failure_destination_type == null || var.on_failure_destination_arn == null || can(regex(lookup({
+        sqs = "^arn:aws[a-zA-Z-]*:sqs:"
+        sns = "^arn:aws[a-zA-Z-]*:sns:"
+        s3  = "^arn:aws[a-zA-Z-]*:s3:::"
+      }, coalesce(var.on_failure_destination_type, "none"), "^$"), coalesce(var.on_failure_destination_arn, "-")))
+      error_message = "on_failure_destination_arn (${coalesce(var.on_failure_destination_arn, "null")}) is not an ARN of the ${coalesce(var.on_failure_destination_type, "null")} service that on_failure_destination_type names."
     }
 
     precondition {

@@ -71,32 +71,45 @@ variable "log_group_arn" {
   }
 }
 
-variable "attach_failure_queue_policy" {
-  description = "Grant sqs:SendMessage on failure_queue_arn (the mapping sends on-failure records with the function's role). A plain boolean so the policy's shape is known at plan time even when the ARN is not."
-  type        = bool
-  default     = false
-  nullable    = false
-}
-
-variable "failure_queue_arn" {
-  description = "ARN of the on-failure SQS queue."
+variable "on_failure_destination_type" {
+  description = "Type of the mapping's on-failure destination: sqs, sns or s3 (the mapping sends with the function's role, so the role gets exactly that type's actions on on_failure_destination_arn), or null for none. A plain string so the policy's shape is known at plan time even when the ARN is not."
   type        = string
   default     = null
 
   validation {
-    condition     = var.failure_queue_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", var.failure_queue_arn))
-    error_message = "failure_queue_arn must be null or a standard SQS queue ARN (not .fifo)."
+    condition     = var.on_failure_destination_type == null || contains(["sqs", "sns", "s3"], coalesce(var.on_failure_destination_type, "-"))
+    error_message = "on_failure_destination_type must be sqs, sns, s3 or null."
   }
 }
 
-variable "failure_queue_kms_key_arn" {
-  description = "Customer-managed KMS key ARN of the failure queue: sending needs kms:GenerateDataKey and kms:Decrypt on it. null for SSE-SQS."
+variable "on_failure_destination_arn" {
+  description = "ARN of the on-failure destination: a standard SQS queue, a standard SNS topic or an S3 bucket, of the on_failure_destination_type service."
   type        = string
   default     = null
 
   validation {
-    condition     = var.failure_queue_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.failure_queue_kms_key_arn))
-    error_message = "failure_queue_kms_key_arn must be null or a KMS key ARN."
+    condition     = var.on_failure_destination_arn == null || !try(endswith(var.on_failure_destination_arn, ".fifo"), false)
+    error_message = "on_failure_destination_arn is a FIFO queue or topic (.fifo); Lambda only sends on-failure records to standard queues and topics."
+  }
+
+  validation {
+    condition = var.on_failure_destination_arn == null || anytrue([
+      can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}(\\.fifo)?$", var.on_failure_destination_arn)),
+      can(regex("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.on_failure_destination_arn)),
+      can(regex("^arn:aws[a-zA-Z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.on_failure_destination_arn)),
+    ])
+    error_message = "on_failure_destination_arn must be null, an SQS queue ARN, an SNS topic ARN or an S3 bucket ARN (arn:aws:s3:::<bucket>, not an object or prefix)."
+  }
+}
+
+variable "on_failure_destination_kms_key_arn" {
+  description = "Customer managed KMS key ARN of the destination, if any: sending then needs kms:GenerateDataKey (and kms:Decrypt for a queue or topic) on it. null: SSE-SQS, SSE-S3 or an AWS managed key, nothing to grant."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.on_failure_destination_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.on_failure_destination_kms_key_arn))
+    error_message = "on_failure_destination_kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>): an IAM grant on an alias or key ID does not cover the key."
   }
 }
 
