@@ -31,7 +31,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Collection, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
@@ -40,9 +40,12 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailures
 
 from handler.config import FailureMode
-from handler.ordering import KeyOrderedPool
 from handler.processing import DropRecord, InvalidRecordError
 from handler.record import ChangeRecord, MalformedRecordError, deserialize_item
+
+if TYPE_CHECKING:
+    # Loaded only for concurrency > 1: its thread pool and queues are not needed otherwise.
+    from handler.ordering import KeyOrderedPool
 
 
 class UnreportableFailureError(RuntimeError):
@@ -95,7 +98,11 @@ class ChangeRecordBatchProcessor(BatchProcessor):
         """Records left unprocessed after a failure (stop mode): Lambda re-sends them."""
         self._retry_from: int | None = None
         self._retry_from_failed = False  # False: the first record to retry never started
-        self._pool: KeyOrderedPool[Outcome] | None = KeyOrderedPool(concurrency) if concurrency > 1 else None
+        self._pool: KeyOrderedPool[Outcome] | None = None
+        if concurrency > 1:
+            from handler.ordering import KeyOrderedPool  # noqa: PLC0415 - see TYPE_CHECKING above
+
+            self._pool = KeyOrderedPool(concurrency)
         self._log_successes = False
 
     def _prepare(self) -> None:

@@ -23,8 +23,10 @@ import heapq
 import queue
 import threading
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 T = TypeVar("T")
 
@@ -45,6 +47,8 @@ class KeyOrderedPool(Generic[T]):
     @property
     def executor(self) -> ThreadPoolExecutor:
         if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - threads on first use
+
             with self._lock:
                 if self._executor is None:
                     self._executor = ThreadPoolExecutor(
