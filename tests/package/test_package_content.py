@@ -1,10 +1,12 @@
 """What ``make package`` puts in the zip, and that the zip runs on what Lambda provides.
 
 The zip must hold the handler and every runtime dependency Lambda lacks, and nothing Lambda
-already has (boto3 and the libraries only it needs), no bytecode, tests, scripts or install
-bookkeeping. The proof that nothing is missing is to import the handler from the unzipped
-package in an interpreter that sees only the standard library, the zip and boto3's stack,
-and hand it a DynamoDB stream event as Lambda delivers one.
+already has (boto3 and the libraries only it needs), no tests, scripts or install bookkeeping,
+and no bytecode when it cannot be the runtime's (this build is python3.13, this host CPython 3.11;
+tests/package/test_package_bytecode.py covers the build that ships it). The proof that nothing
+is missing is to import the handler from the unzipped package in an interpreter that sees only
+the standard library, the zip and boto3's stack, and hand it a DynamoDB stream event as Lambda
+delivers one.
 """
 
 from __future__ import annotations
