@@ -132,8 +132,13 @@ class FileArchive:
         line = json.dumps(entry.to_json(), sort_keys=True, separators=(",", ":")) + "\n"
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            with self._path.open("a", encoding="utf-8") as stream:
-                stream.write(line)
+            with self._path.open("a+b") as stream:
+                # A run killed mid-write leaves a torn last line: end it, or this entry would be glued on.
+                if stream.seek(0, os.SEEK_END) > 0:
+                    stream.seek(-1, os.SEEK_END)
+                    if stream.read(1) != b"\n":
+                        line = "\n" + line
+                stream.write(line.encode("utf-8"))
                 stream.flush()
                 os.fsync(stream.fileno())
         except OSError as exc:
@@ -203,17 +208,25 @@ def open_archive(target: str, s3_client_factory: Any) -> ArchiveWriter:
     return FileArchive(Path(target))
 
 
-def read_archive_file(path: Path) -> Iterator[ArchiveEntry]:
-    """The entries of a JSON-lines archive file, in the order they were written."""
+def read_archive_file(path: Path, damaged: list[str] | None = None) -> Iterator[ArchiveEntry]:
+    """The entries of a JSON-lines archive file, in the order they were written.
+
+    A line that is not JSON raises, unless ``damaged`` is given: then it is skipped and described
+    there. That is what a run killed mid-write leaves, and skipping it loses nothing: the entry is
+    written before its message is touched, so that message is still parked.
+    """
     try:
-        with path.open(encoding="utf-8") as stream:
+        with path.open(encoding="utf-8", errors="replace") as stream:
             for number, line in enumerate(stream, start=1):
                 if not line.strip():
                     continue
                 try:
                     document = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ArchiveError(f"{path}:{number}: not JSON: {exc}") from exc
+                    if damaged is None:
+                        raise ArchiveError(f"{path}:{number}: not JSON: {exc}") from exc
+                    damaged.append(f"{path}:{number}: not JSON (a write cut short?), skipped: {exc}")
+                    continue
                 if not isinstance(document, dict):
                     raise ArchiveError(f"{path}:{number}: not an archive entry")
                 yield ArchiveEntry.from_json(document)
@@ -229,6 +242,9 @@ def read_archive_file(path: Path) -> Iterator[ArchiveEntry]:
 class ArchiveIndex(Protocol):
     """Finds the archived records of a failed batch by its coordinates."""
 
+    #: Parts of the archive that could not be read and were skipped, described for the report.
+    damaged: list[str]
+
     def find(self, shard_id: str, start: str, end: str) -> ArchiveEntry | None:
         """The entry archived for that batch, or None."""
         ...
@@ -243,7 +259,8 @@ class FileArchiveIndex:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._entries = {entry.coordinates(): entry for entry in read_archive_file(path)}
+        self.damaged: list[str] = []
+        self._entries = {entry.coordinates(): entry for entry in read_archive_file(path, self.damaged)}
 
     def find(self, shard_id: str, start: str, end: str) -> ArchiveEntry | None:
         return self._entries.get((shard_id, start, end))
@@ -259,6 +276,7 @@ class S3ArchiveIndex:
         self._s3 = s3_client
         self._bucket = bucket
         self._prefix = prefix
+        self.damaged: list[str] = []
 
     def find(self, shard_id: str, start: str, end: str) -> ArchiveEntry | None:
         key = s3_key(self._prefix, shard_id, start, end)

@@ -103,5 +103,5 @@ class VisibilityKeeper:
                 continue
             for failure in response.get("Failed", []):
                 message_id = chunk[int(failure["Id"])][0]
-                reason = f"{failure.get('Code')}: {failure.get('Message', '')}".strip()
+                reason = ": ".join(filter(None, [failure.get("Code"), failure.get("Message")]))
                 self._lost.setdefault(message_id, f"ChangeMessageVisibility failed: {reason}")

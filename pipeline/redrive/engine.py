@@ -21,6 +21,7 @@ moves and deletes nothing.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -39,7 +40,7 @@ from pipeline.redrive.archive import (
 from pipeline.redrive.invoke import run_batch
 from pipeline.redrive.options import RedriveOptions
 from pipeline.redrive.outcome import MessageOutcome, RedriveReport, format_outcome
-from pipeline.redrive.sources import Parked, Source
+from pipeline.redrive.sources import ItemChangedError, Parked, Source
 from pipeline.redrive.validate import InvalidMessageError, StreamScope, validate_pointer
 from pipeline.runtime.invoker import Invoker
 from pipeline.stream.range import RecordsUnavailableError, read_range
@@ -206,7 +207,11 @@ def _handle(run: _Run, item: Parked) -> MessageOutcome:
         outcome.detail = f"{len(batch.failed)} record(s) still fail, first {batch.failed[0]}: {batch.reason}"
         run.source.keep(item)
         return outcome
-    done = run.source.complete(item)
+    try:
+        done = run.source.complete(item)
+    except ItemChangedError as exc:
+        outcome.status, outcome.detail = "changed", f"its records succeeded, but {exc}"
+        return outcome
     run.redriven[coordinates] = item.item_id
     outcome.status = "redriven"
     if item.kind == "object":
@@ -238,6 +243,8 @@ def redrive(
     archive_index = None
     if options.records_archive:
         archive_index = open_archive_index(options.records_archive, s3_client_factory or _no_s3)
+        for damage in archive_index.damaged:
+            print(f"warning: {damage}", file=out or sys.stderr)
     run = _Run(source, streams, invoker, options, archive, archive_index, StreamScope.of(options.stream_arn))
     report = RedriveReport(dry_run=options.dry_run)
     try:

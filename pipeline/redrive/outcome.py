@@ -15,7 +15,8 @@ class MessageOutcome:
     ``moved`` (unavailable, moved to the archive queue), ``unrecognised`` (not an on-failure
     record; kept), ``invalid`` (an on-failure record this run must not act on; kept),
     ``rejected`` (unrecognised or invalid, moved to the archive queue), ``claimed`` (another
-    redrive holds it; skipped), ``empty`` (no record of the range passes the filters; kept),
+    redrive holds it; skipped), ``changed`` (an S3 object rewritten while it was redriven; kept),
+    ``empty`` (no record of the range passes the filters; kept),
     ``dry-run``, ``archived`` (``--archive-only``; kept).
     """
 
@@ -104,6 +105,7 @@ def format_summary(report: RedriveReport) -> str:
         ("invalid (moved to archive queue)", report.count("rejected")),
         ("nothing passes the filters (kept)", report.count("empty")),
         ("claimed by another redrive (skipped)", report.count("claimed")),
+        ("rewritten while redriven (kept)", report.count("changed")),
         ("in flight elsewhere (not visible)", report.in_flight_elsewhere),
     ]
     if report.dry_run:

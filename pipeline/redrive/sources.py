@@ -38,6 +38,14 @@ _BUCKET: Final = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _NO_QUEUE: Final = {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}
 
 
+class ItemChangedError(Exception):
+    """The item was rewritten while this run redrove it: what ran is not what is there now."""
+
+
+#: Object metadata on a ``redriven/`` copy: the ETag of the object it is a copy of.
+COPIED_FROM: Final = "redriven-from-etag"
+
+
 @dataclass
 class Parked:
     """One parked batch as its source holds it: a message, or an object."""
@@ -252,14 +260,15 @@ class S3Source:
         self._heartbeat = Heartbeat(self._leases.renew, lease_seconds / 3)
         self._etags: dict[str, str] = {}
 
-    def _exists(self, key: str) -> bool:
+    def _copied_from(self, key: str) -> str | None:
+        """The ETag the ``redriven/`` copy of ``key`` was made from, or None (no copy)."""
         try:
-            self._s3.head_object(Bucket=self._bucket, Key=key)
+            head = self._s3.head_object(Bucket=self._bucket, Key=REDRIVEN_PREFIX + key)
         except ClientError as exc:
             if error_code(exc) in {"404", "NoSuchKey", "NotFound"}:
-                return False
+                return None
             raise
-        return True
+        return str(head.get("Metadata", {}).get(COPIED_FROM, ""))
 
     def items(self) -> Iterator[Parked]:
         self._heartbeat.start()
@@ -288,22 +297,43 @@ class S3Source:
                     continue
                 self._etags[key] = str(got["ETag"])
                 body = got["Body"].read().decode("utf-8", errors="replace")
-                done = self._after == "move" and self._exists(REDRIVEN_PREFIX + key)
+                # Only a copy of this very version proves its records succeeded.
+                done = self._after == "move" and self._copied_from(key) == _bare(got["ETag"])
                 yield Parked(key, body, "object", already_redriven=done)
 
     def complete(self, item: Parked) -> str:
+        """Copy (this version only) to ``redriven/``, then delete it if it is still this version.
+
+        Raises :class:`ItemChangedError` when the object was rewritten since it was read: the
+        new version has not been run, so it stays.
+        """
         key = item.item_id
+        etag = self._etags.pop(key)
         where = "deleted"
-        if self._after == "move":
-            target = REDRIVEN_PREFIX + key
-            if not item.already_redriven:
-                self._s3.copy_object(
-                    Bucket=self._bucket, Key=target, CopySource={"Bucket": self._bucket, "Key": key}
-                )
-            where = f"moved to s3://{self._bucket}/{target}"
-        # Conditional: an object rewritten since it was read is not what was redriven.
-        self._s3.delete_object(Bucket=self._bucket, Key=key, IfMatch=self._etags.pop(key))
-        self._leases.release(key)
+        try:
+            if self._after == "move":
+                target = REDRIVEN_PREFIX + key
+                if not item.already_redriven:
+                    self._s3.copy_object(
+                        Bucket=self._bucket,
+                        Key=target,
+                        CopySource={"Bucket": self._bucket, "Key": key},
+                        CopySourceIfMatch=etag,
+                        MetadataDirective="REPLACE",
+                        Metadata={COPIED_FROM: _bare(etag)},
+                        ContentType="application/json",
+                    )
+                where = f"moved to s3://{self._bucket}/{target}"
+            self._s3.delete_object(Bucket=self._bucket, Key=key, IfMatch=etag)
+        except ClientError as exc:
+            if error_code(exc) not in {"PreconditionFailed", "412"}:
+                raise
+            raise ItemChangedError(
+                f"s3://{self._bucket}/{key} was rewritten while it was redriven; "
+                "kept for a run of its new content"
+            ) from exc
+        finally:
+            self._leases.release(key)
         return where
 
     def keep(self, item: Parked) -> None:
@@ -324,3 +354,8 @@ class S3Source:
         self._heartbeat.stop()
         self._leases.release_all()
         return 0
+
+
+def _bare(etag: object) -> str:
+    """An ETag without its quotes (metadata values cannot hold them as S3 returns them)."""
+    return str(etag).strip('"')

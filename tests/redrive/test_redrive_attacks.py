@@ -290,3 +290,78 @@ def test_options_are_checked(options: dict[str, Any], message: str) -> None:
 def test_bad_stream_arn_option_is_refused(stack: Stack) -> None:
     with pytest.raises(InputError, match="--stream-arn: 'arn:aws:sqs:us-east-1:123456789012:q' is a sqs ARN"):
         _redrive(stack, None, dry_run=True, stream_arn="arn:aws:sqs:us-east-1:123456789012:q")
+
+
+class RedeliveringSqs:
+    """SQS as it may behave: one message per receive, and the first message delivered a second time
+    (at-least-once delivery) in the second receive, alone."""
+
+    def __init__(self, sqs: Any, lose_visibility: bool = False) -> None:
+        self._sqs = sqs
+        self._first: dict[str, Any] | None = None
+        self._receives = 0
+        self._lose_visibility = lose_visibility
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sqs, name)
+
+    def receive_message(self, **kwargs: Any) -> Any:
+        self._receives += 1
+        if self._receives == 2 and self._first is not None:
+            return {"Messages": [self._first]}
+        response = self._sqs.receive_message(**{**kwargs, "MaxNumberOfMessages": 1})
+        if self._first is None and response.get("Messages"):
+            self._first = response["Messages"][0]
+        return response
+
+    def change_message_visibility_batch(self, **kwargs: Any) -> Any:
+        if self._lose_visibility and kwargs["Entries"][0]["VisibilityTimeout"] > 0:
+            return {
+                "Successful": [],
+                "Failed": [{"Id": "0", "Code": "ReceiptHandleIsInvalid", "SenderFault": True}],
+            }
+        return self._sqs.change_message_visibility_batch(**kwargs)
+
+
+def test_a_redelivered_message_neither_runs_twice_nor_ends_the_run(
+    stack: Stack, probe: Probe, worker: LambdaWorker
+) -> None:
+    for item_id in ("a", "b", "c"):
+        stack.put(item_id)
+    sequences = _sequences(stack)
+    for sequence in sequences:
+        stack.park(stack.failure_body(sequence, sequence, 1))
+
+    report = redrive_queue(
+        sqs=RedeliveringSqs(stack.aws("sqs")),
+        streams=stack.aws("dynamodbstreams"),
+        invoker=worker,
+        options=RedriveOptions(queue_url=stack.queue_url, wait_seconds=0),
+    )
+
+    # Before: a receive bringing only the redelivery ended the run, two messages untouched.
+    assert [outcome.status for outcome in report.outcomes] == ["redriven"] * 3
+    assert sorted(sequence for batch in probe.invoked_sequences() for sequence in batch) == sorted(sequences)
+    assert stack.queue_bodies() == []
+
+
+def test_a_claim_that_could_not_be_extended_is_reported(
+    stack: Stack, probe: Probe, worker: LambdaWorker
+) -> None:
+    stack.put("lapse")
+    (sequence,) = _sequences(stack)
+    stack.park(stack.failure_body(sequence, sequence, 1))
+    probe.sleep(2)  # the heartbeat runs every second with a 3 s visibility timeout
+
+    report = redrive_queue(
+        sqs=RedeliveringSqs(stack.aws("sqs"), lose_visibility=True),
+        streams=stack.aws("dynamodbstreams"),
+        invoker=worker,
+        options=RedriveOptions(queue_url=stack.queue_url, wait_seconds=0, visibility_timeout=3),
+    )
+
+    (outcome,) = report.outcomes
+    assert outcome.status == "redriven"
+    assert outcome.detail == (
+        "warning: ChangeMessageVisibility failed: ReceiptHandleIsInvalid, another run may have run it too"
+    )

@@ -132,8 +132,13 @@ def test_an_interrupted_move_is_finished_without_running_the_batch_again(
     key = stack.park_object(stack.lambda_records())
     # A run copied the object to redriven/ after its records succeeded, then died before the delete.
     s3 = stack.aws("s3")
+    etag = s3.head_object(Bucket=stack.bucket, Key=key)["ETag"].strip('"')
     s3.copy_object(
-        Bucket=stack.bucket, Key=f"redriven/{key}", CopySource={"Bucket": stack.bucket, "Key": key}
+        Bucket=stack.bucket,
+        Key=f"redriven/{key}",
+        CopySource={"Bucket": stack.bucket, "Key": key},
+        MetadataDirective="REPLACE",
+        Metadata={"redriven-from-etag": etag},
     )
 
     report = _bucket(stack, worker)
@@ -291,3 +296,58 @@ def test_bad_s3_locations_are_refused(stack: Stack, bad: str) -> None:
 
     with pytest.raises(InputError):
         redrive_bucket(s3=stack.aws("s3"), location=bad, invoker=None, options=RedriveOptions(dry_run=True))
+
+
+def test_a_redriven_copy_of_another_version_does_not_count(
+    stack: Stack, probe: Probe, worker: LambdaWorker
+) -> None:
+    stack.put("v")
+    key = stack.park_object(stack.lambda_records())
+    s3 = stack.aws("s3")
+    s3.copy_object(
+        Bucket=stack.bucket, Key=f"redriven/{key}", CopySource={"Bucket": stack.bucket, "Key": key}
+    )
+
+    report = _bucket(stack, worker)  # the copy names no source version: the batch runs
+
+    assert [(o.status, o.invocations) for o in report.outcomes] == [("redriven", 1)]
+    assert len(probe.events()) == 1
+
+
+def test_an_object_rewritten_while_redriven_is_kept_and_its_new_content_run_next_time(
+    stack: Stack, probe: Probe, worker: LambdaWorker
+) -> None:
+    stack.put("w1")
+    stack.put("w2")
+    records = stack.lambda_records()
+    key = stack.park_object(records[:1])
+    probe.sleep(2)
+    s3 = stack.aws("s3")
+    rewritten = stack.object_json(key)
+    rewritten["payload"]["Records"] = records[1:]  # a hand-edited object: now the other record
+    info = rewritten["DDBStreamBatchInfo"]
+    info["startSequenceNumber"] = info["endSequenceNumber"] = _sequences(records)[1]
+
+    def rewrite() -> None:
+        time.sleep(1)  # while the first version's batch runs
+        s3.put_object(Bucket=stack.bucket, Key=key, Body=json.dumps(rewritten).encode())
+
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    report = _bucket(stack, worker)
+    writer.join()
+
+    (outcome,) = report.outcomes
+    assert outcome.status == "changed"
+    assert outcome.detail == (
+        f"its records succeeded, but s3://{stack.bucket}/{key} was rewritten while it was redriven; "
+        "kept for a run of its new content"
+    )
+    assert not report.ok
+    assert stack.objects("aws/lambda/") == [key]
+
+    probe.heal()
+    again = _bucket(stack, worker)
+    assert [o.status for o in again.outcomes] == ["redriven"]  # not mistaken for already redriven
+    assert probe.invoked_sequences() == [_sequences(records[:1]), _sequences(records[1:])]
+    assert stack.object_json(f"redriven/{key}")["payload"]["Records"] == records[1:]

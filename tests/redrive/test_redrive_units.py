@@ -14,7 +14,14 @@ from botocore.stub import Stubber
 
 from pipeline.esm.on_failure import NotAFailureMessageError, parse_failure_body
 from pipeline.esm.retry import judge
-from pipeline.redrive.archive import ArchiveEntry, ArchiveError, FileArchive, open_archive, read_archive_file
+from pipeline.redrive.archive import (
+    ArchiveEntry,
+    ArchiveError,
+    FileArchive,
+    FileArchiveIndex,
+    open_archive,
+    read_archive_file,
+)
 from pipeline.runtime.deployed import DeployedFunction
 from pipeline.runtime.invoker import InvokeResult, InvokeStatus
 
@@ -169,3 +176,28 @@ def test_archive_targets_are_checked() -> None:
         open_archive("gs://bucket/x", lambda: None)
     with pytest.raises(ArchiveError, match="bad S3 archive URI"):
         open_archive("s3:///prefix", lambda: None)
+
+
+def _entry(message_id: str, sequence: str) -> ArchiveEntry:
+    info = {**INFO, "startSequenceNumber": sequence, "endSequenceNumber": sequence}
+    return ArchiveEntry(message_id, {**BODY, "DDBStreamBatchInfo": info}, [], "2026-11-22T18:00:00.000Z")
+
+
+def test_a_write_cut_short_neither_glues_the_next_entry_nor_blocks_the_archive(tmp_path: Path) -> None:
+    path = tmp_path / "archive.jsonl"
+    FileArchive(path).write(_entry("first", "700000000000888747038"))
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write('{"archiveVersion": 1, "messageId": "torn", "fail')  # killed mid-write
+    FileArchive(path).write(_entry("after", "700000000000888747040"))
+
+    with pytest.raises(ArchiveError, match=r"archive.jsonl:2: not JSON"):
+        list(read_archive_file(path))  # strict reading names the line
+    damaged: list[str] = []
+    assert [entry.message_id for entry in read_archive_file(path, damaged)] == ["first", "after"]
+    assert len(damaged) == 1
+    assert damaged[0].startswith(f"{path}:2: not JSON (a write cut short?), skipped: ")
+    index = FileArchiveIndex(path)
+    found = index.find(str(INFO["shardId"]), "700000000000888747040", "700000000000888747040")
+    assert found is not None
+    assert found.message_id == "after"
+    assert index.damaged == damaged
