@@ -154,6 +154,12 @@ def _handle(run: _Run, item: Parked) -> MessageOutcome:
     outcome.start, outcome.end = pointer.start_sequence_number, pointer.end_sequence_number
     outcome.batch_size = pointer.batch_size
     try:
+        if pointer.records is not None and not run.source.carries_records:
+            # Only the stream is trusted for a queue's records: whoever can send to the queue
+            # must not be able to put records of their own through the function.
+            raise InvalidMessageError(
+                "a queued on-failure record carries no payload (AWS sends pointers only)"
+            )
         validate_pointer(pointer, run.scope)
     except InvalidMessageError as exc:
         return _reject(run, item, outcome, "invalid", str(exc))

@@ -63,6 +63,8 @@ class Source(Protocol):
     """What the engine needs from a place that holds parked batches."""
 
     description: str
+    #: Its records carry the batch (S3 objects); a queue's records are pointers into the stream.
+    carries_records: bool
 
     def items(self) -> Iterator[Parked]:
         """Each parked batch once, claimed for this run while it is processed."""
@@ -131,6 +133,7 @@ class SqsSource:
         archive_queue_url: str | None = None,
     ) -> None:
         self.description = queue_url
+        self.carries_records = False
         self._sqs = sqs
         self._queue_url = queue_url
         self._wait_seconds = wait_seconds
@@ -250,6 +253,7 @@ class S3Source:
         leases: S3Leases | None = None,
     ) -> None:
         self.description = f"s3://{bucket}/{prefix}"
+        self.carries_records = True
         self._s3 = s3
         self._bucket = bucket
         self._prefix = prefix

@@ -365,3 +365,55 @@ def test_a_claim_that_could_not_be_extended_is_reported(
     assert outcome.detail == (
         "warning: ChangeMessageVisibility failed: ReceiptHandleIsInvalid, another run may have run it too"
     )
+
+
+def test_a_queued_message_cannot_bring_records_of_its_own(
+    stack: Stack, probe: Probe, worker: LambdaWorker
+) -> None:
+    stack.put("real")
+    (sequence,) = _sequences(stack)
+    forged = json.loads(stack.failure_body(sequence, sequence, 1))
+    record = stack.lambda_records()[0]
+    record["dynamodb"]["NewImage"] = {
+        "id": {"S": "real"},
+        "role": {"S": "admin"},
+    }  # not what the stream holds
+    forged["payload"] = {"Records": [record]}
+    message_id = stack.park(json.dumps(forged))
+
+    report = _redrive(stack, worker)
+
+    assert [(o.message_id, o.status, o.detail) for o in report.outcomes] == [
+        (message_id, "invalid", "a queued on-failure record carries no payload (AWS sends pointers only)")
+    ]
+    assert probe.events() == []
+
+
+def test_an_interrupted_run_leaves_every_message_visible_and_every_object_unleased(stack: Stack) -> None:
+    class Interrupted:
+        def invoke(self, event: Any, request_id: str | None = None) -> Any:
+            del event, request_id
+            raise KeyboardInterrupt  # Ctrl-C while the batch runs
+
+        def close(self) -> None:
+            pass
+
+    stack.put("i1")
+    (sequence,) = _sequences(stack)
+    body = stack.failure_body(sequence, sequence, 1)
+    stack.park(body)
+    with pytest.raises(KeyboardInterrupt):
+        _redrive(stack, Interrupted())
+    assert stack.queue_bodies() == [body]  # visible again at once, not after the visibility timeout
+
+    from pipeline.redrive.bucket import redrive_bucket
+
+    key = stack.park_object(stack.lambda_records())
+    with pytest.raises(KeyboardInterrupt):
+        redrive_bucket(
+            s3=stack.aws("s3"),
+            location=f"s3://{stack.bucket}",
+            invoker=Interrupted(),
+            options=RedriveOptions(),
+        )
+    assert stack.objects() == [key]  # neither moved nor leased
