@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pipeline.aws.arn import Arn
+from pipeline.errors import InputError
 
 ON_FAILURE_VERSION = "1.0"
 
@@ -297,7 +298,7 @@ def local_mapping_uuid(stream_arn: str, function_arn: str) -> str:
 def s3_object_key(mapping_uuid: str, shard_id: str, moment: datetime, suffix: str | None = None) -> str:
     """``aws/lambda/<mapping UUID>/<shardId>/YYYY/MM/DD/<YYYY-MM-DDTHH.MM.SS>-<uuid>`` (UTC)."""
     utc = moment.astimezone(UTC)
-    name = f"{utc:%Y-%m-%dT%H.%M.%S}-{suffix or uuid.uuid4()}"
+    name = f"{utc:%Y-%m-%dT%H.%M.%S}-{uuid.uuid4() if suffix is None else suffix}"
     return f"{S3_KEY_PREFIX}{mapping_uuid}/{shard_id}/{utc:%Y/%m/%d}/{name}"
 
 
@@ -316,6 +317,10 @@ def s3_object_document(message: OnFailureMessage, records: Sequence[Mapping[str,
         else:
             document[name] = value
     return document
+
+
+class DestinationError(InputError, ValueError):
+    """The on-failure destination cannot be used (wrong ARN, no client): a clear CLI error, exit 2."""
 
 
 class OnFailureDestination:
@@ -341,7 +346,7 @@ class OnFailureDestination:
         except ValueError:
             arn = None
         if arn is None or arn.service not in self.SERVICES or (arn.service == "s3" and "/" in arn.resource):
-            raise ValueError(
+            raise DestinationError(
                 f"on-failure destination must be an SQS queue, SNS topic or S3 bucket ARN: {destination_arn}"
             )
         self.service = arn.service
@@ -351,6 +356,11 @@ class OnFailureDestination:
         self._sns = sns
         self._s3 = s3
         self._queue_url: str | None = None
+        if {"sqs": sqs, "sns": sns, "s3": s3}[self.service] is None:
+            # Known now, not when the first batch is given up on a shard thread.
+            raise DestinationError(
+                f"an {self.service.upper()} client is needed for on-failure destination {destination_arn}"
+            )
 
     def send(self, message: OnFailureMessage, records: Sequence[Mapping[str, Any]]) -> str:
         """Deliver the record of one given-up batch; returns the MessageId (SQS, SNS) or object key (S3).

@@ -304,3 +304,10 @@ def test_the_shape_matcher_refuses_extra_fields_wrong_formats_and_unequal_placeh
         match_shape(shape, {**good, "b": "x-00000000-0d4e-4f5a-8b6c-7d8e9f0a1b2c"})
     with pytest.raises(AssertionError, match="AWS's"):
         match_shape(shape, {"b": good["b"], "a": same, "t": good["t"]})  # key order
+
+
+def test_a_destination_without_its_client_is_refused_at_once() -> None:
+    with pytest.raises(
+        ValueError, match="an S3 client is needed for on-failure destination arn:aws:s3:::b-1"
+    ):
+        OnFailureDestination("arn:aws:s3:::b-1", sqs=object(), sns=object())  # type: ignore[arg-type]
