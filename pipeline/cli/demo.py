@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from pipeline.aws.resources import DESTINATION_TYPES
 from pipeline.cli.arguments import add_function_logs, add_settings_source, add_zip, require_zip
 
 
@@ -18,6 +19,12 @@ def register(commands: Any) -> None:
     parser.add_argument("--function-name", help="function name for ARNs and logs (default: the settings')")
     add_function_logs(parser)
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.add_argument(
+        "--destination",
+        choices=DESTINATION_TYPES,
+        default="sqs",
+        help="the on-failure destination type: an SQS queue (default), an SNS topic or an S3 bucket",
+    )
     parser.set_defaults(command_main=demo_command)
 
 
@@ -33,4 +40,5 @@ def demo_command(args: argparse.Namespace) -> int:
         function_name=args.function_name,
         function_logs=args.function_logs,
         quiet=args.quiet,
+        destination=args.destination,
     )
