@@ -21,7 +21,6 @@ locals {
 
   table_name              = coalesce(var.table_name, var.name)
   function_name           = coalesce(var.function_name, var.name)
-  role_name               = coalesce(var.role_name, var.name)
   failure_queue_name      = coalesce(var.failure_queue_name, "${var.name}-failures")
   failure_topic_name      = coalesce(var.failure_topic_name, "${var.name}-failures")
   failure_bucket_name     = coalesce(var.failure_bucket_name, lower(replace("${var.name}-failures", "_", "-")))
@@ -154,10 +153,29 @@ module "idempotency_table" {
   tags        = var.tags
 }
 
+# The function's role: created here, or one of your own (create_role = false).
+locals {
+  # Not in local.create: a role made in the same apply has an unknown ARN at
+  # plan, and a count may not depend on it. A missing role_arn is reported once,
+  # by modules/lambda-function.
+  role_arn = var.create_role ? module.execution_role.role_arn : var.role_arn
+  # IAM names are global to the account: the default carries the region, so
+  # the same name deployed in two regions gets two roles (63 characters and
+  # the region at most, as IAM allows 64).
+  role_name   = var.role_name != null ? var.role_name : try("${substr(var.name, 0, 63 - length(data.aws_region.current[0].region))}-${data.aws_region.current[0].region}", var.name)
+  vpc_enabled = length(var.vpc_subnet_ids) > 0 || length(var.vpc_security_group_ids) > 0
+}
+
+data "aws_region" "current" {
+  count = var.create && var.create_role && var.role_name == null ? 1 : 0
+}
+
 module "execution_role" {
   source = "./modules/execution-role"
 
-  create               = local.create
+  # Built with create_role = false too: its policy_document_json output is
+  # what a role of your own must allow.
+  create               = local.create && var.create_role
   name                 = local.role_name
   path                 = var.role_path
   permissions_boundary = var.role_permissions_boundary
@@ -177,6 +195,10 @@ module "execution_role" {
   attach_idempotency_table_policy = local.idempotency_enabled
   idempotency_table_arn           = local.idempotency_table_arn
   idempotency_table_kms_key_arn   = var.idempotency_table_kms_key_arn
+
+  attach_vpc_policy      = local.vpc_enabled
+  vpc_subnet_ids         = var.vpc_subnet_ids
+  vpc_security_group_ids = var.vpc_security_group_ids
 
   attach_tracing_policy = var.tracing_mode == "Active"
   policy_statements     = var.role_policy_statements
@@ -229,7 +251,7 @@ module "lambda_function" {
 
   create                         = local.create
   function_name                  = local.function_name
-  role_arn                       = module.execution_role.role_arn
+  role_arn                       = local.role_arn
   filename                       = var.lambda_filename
   settings                       = module.handler_settings.function_settings
   runtime                        = var.runtime
@@ -241,15 +263,34 @@ module "lambda_function" {
   log_retention_in_days          = var.log_retention_in_days
   log_kms_key_id                 = var.log_kms_key_id
 
+  create_log_group       = var.create_log_group
+  log_group_name         = var.log_group_name
+  logging_config_enabled = var.logging_config_enabled
+  log_format             = var.log_format
+  application_log_level  = var.application_log_level
+  system_log_level       = var.system_log_level
+
+  alias_name                        = var.alias_name
+  alias_function_version            = var.alias_function_version
+  provisioned_concurrent_executions = var.provisioned_concurrent_executions
+  snap_start                        = var.snap_start
+  layers                            = var.layers
+  powertools_layer_version          = var.powertools_layer_version
+  vpc_subnet_ids                    = var.vpc_subnet_ids
+  vpc_security_group_ids            = var.vpc_security_group_ids
+  ephemeral_storage_size            = var.ephemeral_storage_size
+
   tags = var.tags
 }
 
 module "event_source_mapping" {
   source = "./modules/event-source-mapping"
 
+  # function_name is the alias: a deploy or a rollback is the alias moving.
   create                     = local.create
-  function_name              = module.lambda_function.function_name
+  function_name              = module.lambda_function.alias_arn
   event_source_arn           = local.stream_arn
+  kms_key_arn                = var.event_source_mapping_kms_key_arn
   enabled                    = var.event_source_mapping_enabled
   on_failure_destination_arn = local.on_failure_destination_arn
   settings                   = module.esm_settings.mapping

@@ -34,13 +34,19 @@ output "log_group_name" {
 }
 
 output "role_arn" {
-  description = "Execution role ARN."
-  value       = module.execution_role.role_arn
+  description = "Execution role ARN: the created role, or role_arn with create_role = false."
+  value       = local.create ? local.role_arn : null
+
+  # (create_role = false without role_arn is modules/lambda-function's error.)
+  precondition {
+    condition     = !var.create_role || var.role_arn == null
+    error_message = "role_arn is set but create_role is true: the module would create its own role and ignore yours. Set create_role = false to run the function with role_arn, or remove role_arn."
+  }
 }
 
 output "role_name" {
-  description = "Execution role name."
-  value       = module.execution_role.role_name
+  description = "Execution role name (of the created role, or the name in role_arn)."
+  value       = local.create ? (var.create_role ? module.execution_role.role_name : try(element(split("/", var.role_arn), length(split("/", var.role_arn)) - 1), null)) : null
 }
 
 output "role_policy_statements" {

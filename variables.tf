@@ -215,14 +215,11 @@ variable "failure_queue_arn" {
   type        = string
   default     = null
 
-  validation {
-    condition     = var.failure_queue_arn == null || !try(endswith(var.failure_queue_arn, ".fifo"), false)
-    error_message = "failure_queue_arn is a FIFO queue (.fifo); Lambda only sends on-failure records to standard queues. Use a standard queue, or create_failure_queue = true."
-  }
-
+  # One validation, so that one mistake is one error: a FIFO queue's ARN is
+  # also not a standard queue's, and would otherwise be reported twice.
   validation {
     condition     = var.failure_queue_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", var.failure_queue_arn))
-    error_message = "failure_queue_arn must be an SQS queue ARN: arn:aws:sqs:<region>:<account>:<name>."
+    error_message = try(endswith(var.failure_queue_arn, ".fifo"), false) ? "failure_queue_arn is a FIFO queue (.fifo); Lambda only sends on-failure records to standard queues. Use a standard queue, or create_failure_queue = true." : "failure_queue_arn must be an SQS queue ARN: arn:aws:sqs:<region>:<account>:<name>."
   }
 }
 

@@ -374,3 +374,29 @@ run "mapping_takes_ten_patterns" {
     error_message = "All ten patterns must reach the mapping."
   }
 }
+
+# --- one error per mistake: a FIFO queue ARN --------------------------------------
+
+# failure_queue_arn has a single validation whose message names the mistake, so
+# a FIFO queue's ARN fails once, with the FIFO message (not also as "not an SQS
+# queue ARN").
+run "fifo_failure_queue_fails_once" {
+  command = plan
+  variables {
+    create_failure_queue = false
+    failure_queue_arn    = "arn:aws:sqs:eu-west-1:111111111111:failures.fifo"
+  }
+  expect_failures = [var.failure_queue_arn]
+}
+
+run "standard_failure_queue_passes" {
+  command = plan
+  variables {
+    create_failure_queue = false
+    failure_queue_arn    = "arn:aws:sqs:eu-west-1:111111111111:failures"
+  }
+  assert {
+    condition     = output.failure_queue_arn == "arn:aws:sqs:eu-west-1:111111111111:failures"
+    error_message = "A standard queue's ARN must be accepted."
+  }
+}

@@ -36,7 +36,15 @@ override_resource {
 override_resource {
   target = module.lambda_function.aws_lambda_function.this[0]
   values = {
-    arn = "arn:aws:lambda:eu-west-1:111111111111:function:profiles"
+    arn     = "arn:aws:lambda:eu-west-1:111111111111:function:profiles"
+    version = "1"
+  }
+}
+
+override_resource {
+  target = module.lambda_function.aws_lambda_alias.this[0]
+  values = {
+    arn = "arn:aws:lambda:eu-west-1:111111111111:function:profiles:live"
   }
 }
 
@@ -79,8 +87,8 @@ run "defaults_insert_only_pipeline" {
   }
 
   assert {
-    condition     = module.event_source_mapping.function_name == "profiles"
-    error_message = "The mapping must invoke the created function."
+    condition     = module.event_source_mapping.function_name == "arn:aws:lambda:eu-west-1:111111111111:function:profiles:live"
+    error_message = "The mapping must invoke the created function through its alias."
   }
 
   assert {

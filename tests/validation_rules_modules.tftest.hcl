@@ -97,7 +97,7 @@ run "esm_settings_raw_filter_patterns" {
     source = "./modules/esm-settings"
   }
   variables {
-    raw_filter_patterns = ["{\"data\":{\"eventName\":[\"INSERT\"]}}"]
+    raw_filter_patterns = ["[{\"eventName\":[\"INSERT\"]}]"]
   }
   expect_failures = [var.raw_filter_patterns]
 }

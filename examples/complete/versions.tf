@@ -3,8 +3,10 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
+      source = "hashicorp/aws"
+      # A root module pins the provider's major version (the module itself
+      # only asks for >= 6.20); commit the .terraform.lock.hcl init writes.
+      version = "~> 6.20"
     }
   }
 }

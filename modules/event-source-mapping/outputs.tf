@@ -42,3 +42,8 @@ output "function_name" {
   description = "The function name as set on the mapping."
   value       = try(aws_lambda_event_source_mapping.this[0].function_name, null)
 }
+
+output "kms_key_arn" {
+  description = "KMS key encrypting the filter criteria, as set on the mapping (null: Lambda's own encryption)."
+  value       = try(aws_lambda_event_source_mapping.this[0].kms_key_arn, null)
+}

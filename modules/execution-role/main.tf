@@ -1,6 +1,11 @@
 locals {
   kms_send_actions = ["kms:GenerateDataKey", "kms:Decrypt"]
 
+  # arn:<partition>:ec2:<region>:<account> of the function, read from its log
+  # group's ARN (arn:<partition>:logs:<region>:<account>:log-group:<name>).
+  log_group_arn_parts = split(":", coalesce(var.log_group_arn, "arn:aws:logs:::"))
+  ec2_arn_prefix      = "arn:${local.log_group_arn_parts[1]}:ec2:${local.log_group_arn_parts[3]}:${local.log_group_arn_parts[4]}"
+
   destination_statements = {
     sqs = [{
       sid       = "SendFailureRecords"
@@ -89,6 +94,33 @@ locals {
       actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
       resources = [var.idempotency_table_kms_key_arn]
     }] : [],
+    # A function in a VPC: Lambda manages its network interfaces with this
+    # role, using the EC2 actions of AWSLambdaVPCAccessExecutionRole. The two
+    # Describe actions have no resource-level permissions (Lambda's guide:
+    # DescribeNetworkInterfaces works only on "*"); creating is scoped to
+    # network interfaces of this account and region in the given subnets and
+    # security groups, the rest to those network interfaces.
+    var.attach_vpc_policy ? [
+      {
+        sid       = "DescribeNetworkInterfaces"
+        actions   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
+        resources = ["*"]
+      },
+      {
+        sid     = "CreateNetworkInterfaces"
+        actions = ["ec2:CreateNetworkInterface"]
+        resources = concat(
+          ["${local.ec2_arn_prefix}:network-interface/*"],
+          [for id in var.vpc_subnet_ids : "${local.ec2_arn_prefix}:subnet/${id}"],
+          [for id in var.vpc_security_group_ids : "${local.ec2_arn_prefix}:security-group/${id}"],
+        )
+      },
+      {
+        sid       = "ManageNetworkInterfaces"
+        actions   = ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+        resources = ["${local.ec2_arn_prefix}:network-interface/*"]
+      },
+    ] : [],
     # X-Ray has no resource-level permissions for these actions: "*" is the
     # only resource AWS accepts.
     var.attach_tracing_policy ? [{

@@ -27,3 +27,13 @@ output "policy_id" {
   description = "ID of the inline policy (role:policy); depend on it so the mapping is created only once the role may read the stream."
   value       = try(aws_iam_role_policy.this[0].id, null)
 }
+
+output "policy_document_json" {
+  description = "The inline policy JSON the module builds, known even with create = false: with a role of your own (the root's create_role = false), this is exactly what that role must allow."
+  value       = local.policy
+}
+
+output "assume_role_policy_document_json" {
+  description = "The trust policy JSON the module builds (only lambda.amazonaws.com may assume the role), known even with create = false."
+  value       = local.assume_role_policy
+}

@@ -210,6 +210,37 @@ variable "policy_statements" {
   }
 }
 
+variable "attach_vpc_policy" {
+  description = "Grant what Lambda needs to run the function in a VPC: the EC2 network-interface actions of AWSLambdaVPCAccessExecutionRole, scoped to vpc_subnet_ids, vpc_security_group_ids and network interfaces of the function's account and region (the two Describe actions take only \"*\"). A plain boolean so the policy's shape is known at plan time."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "vpc_subnet_ids" {
+  description = "Subnets of the function's VPC configuration (attach_vpc_policy)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.vpc_subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])
+    error_message = "vpc_subnet_ids must be subnet IDs (subnet-0123456789abcdef0)."
+  }
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups of the function's VPC configuration (attach_vpc_policy)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.vpc_security_group_ids : can(regex("^sg-[0-9a-f]+$", id))])
+    error_message = "vpc_security_group_ids must be security group IDs (sg-0123456789abcdef0)."
+  }
+}
+
 variable "tags" {
   description = "Tags for the role."
   type        = map(string)

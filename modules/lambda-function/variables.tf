@@ -1,12 +1,12 @@
 variable "create" {
-  description = "Whether to create the function and its log group."
+  description = "Whether to create the function, its alias and its log group."
   type        = bool
   default     = true
   nullable    = false
 }
 
 variable "function_name" {
-  description = "Function name; the log group is /aws/lambda/<function_name>."
+  description = "Function name; the log group is /aws/lambda/<function_name> unless log_group_name says otherwise."
   type        = string
 
   validation {
@@ -146,7 +146,7 @@ variable "code_signing_config_arn" {
 }
 
 variable "layers" {
-  description = "Layer ARNs (the zip already contains the handler's dependencies)."
+  description = "Layer ARNs (arn:aws:lambda:<region>:<account>:layer:<name>:<version>), up to 5 together with the Powertools layer. The zip already contains the handler's dependencies unless it was packaged without Powertools (then see powertools_layer_version)."
   type        = list(string)
   default     = []
   nullable    = false
@@ -154,6 +154,22 @@ variable "layers" {
   validation {
     condition     = length(var.layers) <= 5
     error_message = "A function can use at most 5 layers."
+  }
+
+  validation {
+    condition     = alltrue([for arn in var.layers : can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers must be layer version ARNs: arn:aws:lambda:<region>:<account>:layer:<name>:<version> (with the version number)."
+  }
+}
+
+variable "powertools_layer_version" {
+  description = "Version of the public Powertools for AWS Lambda (Python) v3 layer to add, for a zip packaged without Powertools: the module adds arn:aws:lambda:<region>:017000801446:layer:AWSLambdaPowertoolsPythonV3-<python3XY>-<architecture>:<version>, matching runtime and architecture. Pick the layer version that ships the Powertools release the handler was tested with (handler/requirements.txt; `aws lambda get-layer-version-by-arn` shows a version's description). null: no layer, Powertools is in the zip."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.powertools_layer_version == null || try(var.powertools_layer_version >= 1 && floor(var.powertools_layer_version) == var.powertools_layer_version, false)
+    error_message = "powertools_layer_version must be null or a layer version number (a whole number from 1)."
   }
 }
 
@@ -181,7 +197,7 @@ variable "log_kms_key_id" {
 }
 
 variable "log_format" {
-  description = "Lambda log format: Text or JSON. Powertools already writes JSON lines, so Text keeps them as they are."
+  description = "Lambda log format: Text or JSON. Powertools already writes JSON lines, so Text keeps them as they are; JSON lets Lambda filter by application_log_level and system_log_level."
   type        = string
   default     = "Text"
   nullable    = false
@@ -189,6 +205,131 @@ variable "log_format" {
   validation {
     condition     = contains(["Text", "JSON"], var.log_format)
     error_message = "log_format must be Text or JSON."
+  }
+}
+
+variable "application_log_level" {
+  description = "Lowest level of the function's own log lines Lambda keeps (TRACE, DEBUG, INFO, WARN, ERROR, FATAL; log_format = \"JSON\" only). Lambda sets it as AWS_LAMBDA_LOG_LEVEL, which Powertools' Logger then prefers to POWERTOOLS_LOG_LEVEL: keep the two in step. null: Lambda's default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.application_log_level == null || contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], coalesce(var.application_log_level, "-"))
+    error_message = "application_log_level must be null or one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+  }
+}
+
+variable "system_log_level" {
+  description = "Lowest level of the Lambda platform's log lines kept (DEBUG, INFO, WARN; log_format = \"JSON\" only). null: Lambda's default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.system_log_level == null || contains(["DEBUG", "INFO", "WARN"], coalesce(var.system_log_level, "-"))
+    error_message = "system_log_level must be null or one of DEBUG, INFO, WARN."
+  }
+}
+
+variable "logging_config_enabled" {
+  description = "Set the function's logging_config (log format, levels, log group). false where Lambda's advanced logging controls do not exist (AWS GovCloud and China regions reject LoggingConfig): the function then logs Text to /aws/lambda/<function_name>, which is still the group created or given here."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "create_log_group" {
+  description = "Create the function's log group with log_retention_in_days and log_kms_key_id. false: the group log_group_name names already exists (the function ran before, or another team owns it) and is only read; creating it again would fail with ResourceAlreadyExistsException."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "log_group_name" {
+  description = "Name of the function's log group, created or existing (create_log_group). null: /aws/lambda/<function_name>."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_name == null || can(regex("^[.\\-_/#A-Za-z0-9]{1,512}$", coalesce(var.log_group_name, "-")))
+    error_message = "log_group_name must be null or a log group name: 1-512 characters of letters, digits and . - _ / #."
+  }
+}
+
+variable "alias_name" {
+  description = "Name of the alias the event source mapping invokes. Each apply that changes the code or configuration publishes a version and moves the alias to it."
+  type        = string
+  default     = "live"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,128}$", var.alias_name)) && !can(regex("^[0-9]+$", var.alias_name))
+    error_message = "alias_name must be 1-128 letters, digits, - and _, and not only digits (those name versions)."
+  }
+}
+
+variable "alias_function_version" {
+  description = "Published version the alias points to. null: the version this apply published (the latest). A number such as \"7\" rolls back to that version in one apply; set it back to null to follow new versions again."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alias_function_version == null || can(regex("^[0-9]+$", coalesce(var.alias_function_version, "-")))
+    error_message = "alias_function_version must be null or a published version number such as \"7\" ($LATEST is not a published version)."
+  }
+}
+
+variable "provisioned_concurrent_executions" {
+  description = "Provisioned concurrency on the alias: that many execution environments kept initialized, for streams where a cold start's latency matters. 0: none (billed per environment-hour when set)."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.provisioned_concurrent_executions >= 0 && floor(var.provisioned_concurrent_executions) == var.provisioned_concurrent_executions
+    error_message = "provisioned_concurrent_executions must be 0 (none) or a whole number of environments."
+  }
+}
+
+variable "snap_start" {
+  description = "Lambda SnapStart on published versions (Python 3.12 and later): Lambda initializes each new version once and resumes environments from its snapshot. Not together with provisioned concurrency or more than 512 MB of ephemeral storage."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "vpc_subnet_ids" {
+  description = "Subnets to attach the function to (with vpc_security_group_ids). The execution role then needs the network-interface permissions: modules/execution-role grants them with attach_vpc_policy. Empty: no VPC."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.vpc_subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])
+    error_message = "vpc_subnet_ids must be subnet IDs (subnet-0123456789abcdef0)."
+  }
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups of the function's network interfaces (with vpc_subnet_ids). Empty: no VPC."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.vpc_security_group_ids : can(regex("^sg-[0-9a-f]+$", id))])
+    error_message = "vpc_security_group_ids must be security group IDs (sg-0123456789abcdef0)."
+  }
+}
+
+variable "ephemeral_storage_size" {
+  description = "Size of /tmp in MB (512-10240)."
+  type        = number
+  default     = 512
+  nullable    = false
+
+  validation {
+    condition     = var.ephemeral_storage_size >= 512 && var.ephemeral_storage_size <= 10240 && floor(var.ephemeral_storage_size) == var.ephemeral_storage_size
+    error_message = "ephemeral_storage_size must be a whole number of MB from 512 to 10240."
   }
 }
 
