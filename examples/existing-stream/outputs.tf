@@ -17,3 +17,13 @@ output "role_policy_statements" {
   description = "What the function may do: read this one stream, write its logs, send to its queue."
   value       = module.stream_handler.role_policy_statements
 }
+
+output "name" {
+  description = "The base name the module got (derived from the table name unless given)."
+  value       = local.name
+}
+
+output "function_alias_arn" {
+  description = "The alias the mapping invokes."
+  value       = module.stream_handler.function_alias_arn
+}
