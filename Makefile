@@ -28,8 +28,12 @@ export PATH := $(CURDIR)/devtools/bin:$(PATH)
 .DEFAULT_GOAL := help
 .PHONY: help venv package demo test test-python test-terraform lint docs docs-check bench clean
 
-help: ## Show this help
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
+# Every target with a "## " description, as `make <target>` names it, and the description with
+# the variables it mentions expanded (build/ddb-stream-handler.zip, not build/$(NAME).zip).
+help: ## Show this help: every target and what it does
+	@awk -v name='$(NAME)' -v build='$(BUILD)' 'BEGIN { FS = ":[^#]*## " } \
+	  /^[a-zA-Z0-9_-]+:[^=]*## / { text = $$2; gsub(/\$$\(NAME\)/, name, text); gsub(/\$$\(BUILD\)/, build, text); \
+	  printf "  %-16s %s\n", $$1, text }' $(firstword $(MAKEFILE_LIST))
 
 # The pinned tool chain, then this project itself (editable, no dependencies: they are pinned
 # above), which puts the ddb-stream-* console scripts into .venv/bin.

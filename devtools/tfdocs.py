@@ -1,4 +1,9 @@
-"""Generate the README input/output tables from the .tf files (``make docs``) and check them.
+"""Generate the README reference tables from the .tf files (``make docs``) and check them.
+
+The tables are terraform-docs' markdown table sections, in its order: Requirements (Terraform
+and each provider with its version constraint), Providers (those the module's own resources and
+data sources use), Modules (name, source, version), Resources (each linked to its Registry page,
+managed resources before data sources), Inputs and Outputs.
 
 ``python -m devtools.tfdocs write`` fills the section between ``<!-- BEGIN_TF_DOCS -->`` and
 ``<!-- END_TF_DOCS -->`` in the root ``README.md`` and in every ``modules/*/README.md``;
@@ -51,6 +56,43 @@ class Output:
 
     name: str
     description: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Terraform or a provider, with its version constraint (None: unconstrained)."""
+
+    name: str
+    version: str | None
+
+
+@dataclass(frozen=True)
+class ModuleCall:
+    """One ``module`` block."""
+
+    name: str
+    source: str
+    version: str | None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One ``resource`` (mode "resource") or ``data`` (mode "data source") block."""
+
+    type: str
+    name: str
+    mode: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """What the module requires, calls and manages: the tables above Inputs."""
+
+    requirements: tuple[Requirement, ...] = ()
+    providers: tuple[Requirement, ...] = ()
+    modules: tuple[ModuleCall, ...] = ()
+    resources: tuple[Resource, ...] = ()
 
 
 class DocsError(Exception):
@@ -178,6 +220,78 @@ def read_module(directory: Path) -> tuple[list[Variable], list[Output]]:
     return sorted(variables, key=lambda v: v.name), sorted(outputs, key=lambda o: o.name)
 
 
+def _unquote(value: object) -> str:
+    """A string as python-hcl2's ``loads`` returns it (``"\\"x\\""``), without its quotes."""
+    text = str(value)
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1]
+    return text
+
+
+def _labelled(items: object) -> Iterator[tuple[str, dict[str, object]]]:
+    """(label, body) of each block in a ``loads`` list such as ``[{"\\"name\\"": {...}}]``."""
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            for label, body in item.items():
+                if not label.startswith("__") and isinstance(body, dict):
+                    yield _unquote(label), body
+
+
+def read_configuration(directory: Path) -> Configuration:
+    """The requirements, providers in use, module calls and resources of a module directory."""
+    required_version: str | None = None
+    required: dict[str, dict[str, str | None]] = {}
+    modules: list[ModuleCall] = []
+    blocks: list[tuple[str, str, str]] = []  # (mode, type, name)
+    for path in sorted(directory.glob("*.tf")):
+        try:
+            document = hcl2.loads(path.read_text(encoding="utf-8"))
+        except (LarkError, ValueError) as error:
+            raise DocsError(f"{path}: cannot parse: {error}") from error
+        for terraform in document.get("terraform", []):
+            if "required_version" in terraform:
+                required_version = _unquote(terraform["required_version"])
+            for providers in terraform.get("required_providers", []):
+                for name, spec in providers.items():
+                    if name.startswith("__"):
+                        continue
+                    settings = spec if isinstance(spec, dict) else {"version": spec}
+                    version = settings.get("version")
+                    source = settings.get("source")
+                    required[name] = {
+                        "version": _unquote(version) if version is not None else None,
+                        "source": _unquote(source) if source is not None else None,
+                    }
+        for name, body in _labelled(document.get("module")):
+            version = body.get("version")
+            modules.append(
+                ModuleCall(name, _unquote(body.get("source", "")), _unquote(version) if version else None)
+            )
+        for mode, key in (("resource", "resource"), ("data source", "data")):
+            for type_name, named in _labelled(document.get(key)):
+                blocks.extend((mode, type_name, name) for name, _ in _labelled([named]))
+
+    def url(mode: str, type_name: str) -> str:
+        provider = type_name.split("_", 1)[0]
+        source = (required.get(provider) or {}).get("source") or f"hashicorp/{provider}"
+        kind = "resources" if mode == "resource" else "data-sources"
+        page = type_name.split("_", 1)[-1]
+        return f"https://registry.terraform.io/providers/{source}/latest/docs/{kind}/{page}"
+
+    resources = [Resource(t, n, mode, url(mode, t)) for mode, t, n in blocks]
+    resources.sort(key=lambda r: (r.mode != "resource", r.type, r.name))
+    used = sorted({r.type.split("_", 1)[0] for r in resources})
+    requirements = ([Requirement("terraform", required_version)] if required_version else []) + [
+        Requirement(name, required[name]["version"]) for name in sorted(required)
+    ]
+    return Configuration(
+        requirements=tuple(requirements),
+        providers=tuple(Requirement(name, (required.get(name) or {}).get("version")) for name in used),
+        modules=tuple(sorted(modules, key=lambda m: m.name)),
+        resources=tuple(resources),
+    )
+
+
 def _cell(text: str) -> str:
     """Markdown table cell: one line, pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
@@ -190,9 +304,41 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{_cell(text)}{pad}{fence}"
 
 
-def render(variables: Sequence[Variable], outputs: Sequence[Output]) -> str:
-    """The generated Markdown (without the markers)."""
-    lines = ["## Inputs", ""]
+def _configuration_lines(configuration: Configuration) -> list[str]:
+    def versions(title: str, rows: Sequence[Requirement], empty: str) -> list[str]:
+        lines = [f"## {title}", ""]
+        if not rows:
+            return [*lines, empty, ""]
+        lines += ["| Name | Version |", "| --- | --- |"]
+        lines += [f"| {_code(r.name)} | {_code(r.version) if r.version else 'n/a'} |" for r in rows]
+        return [*lines, ""]
+
+    lines = versions("Requirements", configuration.requirements, "No requirements.")
+    lines += versions("Providers", configuration.providers, "No providers.")
+    lines += ["## Modules", ""]
+    if configuration.modules:
+        lines += ["| Name | Source | Version |", "| --- | --- | --- |"]
+        lines += [
+            f"| {_code(m.name)} | {_code(m.source)} | {_code(m.version) if m.version else 'n/a'} |"
+            for m in configuration.modules
+        ]
+    else:
+        lines.append("No modules.")
+    lines += ["", "## Resources", ""]
+    if configuration.resources:
+        lines += ["| Name | Type |", "| --- | --- |"]
+        lines += [f"| [{r.type}.{r.name}]({r.url}) | {r.mode} |" for r in configuration.resources]
+    else:
+        lines.append("No resources.")
+    return [*lines, ""]
+
+
+def render(
+    variables: Sequence[Variable], outputs: Sequence[Output], configuration: Configuration | None = None
+) -> str:
+    """The generated Markdown (without the markers); the tables above Inputs when a configuration is given."""
+    lines = [*_configuration_lines(configuration)] if configuration is not None else []
+    lines += ["## Inputs", ""]
     if variables:
         lines += ["| Name | Description | Type | Default | Required |", "| --- | --- | --- | --- | :---: |"]
         for variable in variables:
@@ -234,7 +380,8 @@ def _regenerated(directory: Path) -> tuple[Path, str, str]:
     if not readme.exists():
         raise DocsError(f"{readme}: missing; create it with a {BEGIN_MARKER} ... {END_MARKER} section")
     current = readme.read_text(encoding="utf-8")
-    return readme, current, update_readme(current, render(*read_module(directory)), readme)
+    generated = render(*read_module(directory), read_configuration(directory))
+    return readme, current, update_readme(current, generated, readme)
 
 
 def _stale(directories: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -264,13 +411,11 @@ def write(directories: Iterable[Path]) -> list[str]:
 def check(directories: Iterable[Path]) -> list[str]:
     """Problems, one per README that is stale or cannot be generated; empty when all are fresh."""
     stale, problems = _stale(directories)
-    return problems + [f"{readme}: input/output tables are stale; run make docs" for readme, _ in stale]
+    return problems + [f"{readme}: reference tables are stale; run make docs" for readme, _ in stale]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m devtools.tfdocs", description="README input/output tables"
-    )
+    parser = argparse.ArgumentParser(prog="python -m devtools.tfdocs", description="README reference tables")
     parser.add_argument("command", choices=("write", "check"))
     parser.add_argument(
         "directories", nargs="*", type=Path, help="module directories (default: the root and modules/*)"

@@ -1,4 +1,4 @@
-"""make docs / docs freshness: real .tf parsing, exact table rows, stale detection."""
+"""make docs / docs freshness: real .tf parsing, exact rows of terraform-docs' tables, staleness."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def module(tmp_path: Path) -> Path:
 
 def test_check_fails_on_stale_tables_and_passes_after_write(module: Path) -> None:
     readme = module / "README.md"
-    assert tfdocs.check([module]) == [f"{readme}: input/output tables are stale; run make docs"]
+    assert tfdocs.check([module]) == [f"{readme}: reference tables are stale; run make docs"]
     assert tfdocs.main(["check", str(module)]) == 1
 
     assert tfdocs.write([module]) == []
@@ -75,7 +75,7 @@ def test_check_fails_on_stale_tables_and_passes_after_write(module: Path) -> Non
     # Changing a description in the .tf makes the README stale again.
     variables = module / "variables.tf"
     variables.write_text(variables.read_text().replace("Records per invocation", "Records per batch"))
-    assert tfdocs.check([module]) == [f"{readme}: input/output tables are stale; run make docs"]
+    assert tfdocs.check([module]) == [f"{readme}: reference tables are stale; run make docs"]
 
 
 def test_written_tables_are_exact_and_surrounding_text_is_kept(module: Path) -> None:
@@ -112,3 +112,82 @@ def test_missing_readme_is_an_error(module: Path) -> None:
     assert tfdocs.check([module]) == [
         f"{readme}: missing; create it with a {tfdocs.BEGIN_MARKER} ... {tfdocs.END_MARKER} section"
     ]
+
+
+VERSIONS = """\
+terraform {
+  required_version = ">= 1.6"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.20"
+    }
+    random = {
+      source = "hashicorp/random"
+    }
+  }
+}
+"""
+
+MAIN = """\
+module "queue" {
+  source = "./modules/queue"
+}
+
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "6.0.1"
+}
+
+data "aws_region" "current" {}
+
+resource "aws_sqs_queue" "this" {
+  count = 1
+  name  = "q"
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name = "g"
+}
+"""
+
+
+def test_requirements_providers_modules_and_resources_tables(module: Path) -> None:
+    (module / "versions.tf").write_text(VERSIONS, encoding="utf-8")
+    (module / "main.tf").write_text(MAIN, encoding="utf-8")
+    assert tfdocs.write([module]) == []
+    text = (module / "README.md").read_text(encoding="utf-8")
+    generated = text[text.index(tfdocs.BEGIN_MARKER) + len(tfdocs.BEGIN_MARKER) : text.index("## Inputs")]
+    registry = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs"
+    assert generated == (
+        "\n## Requirements\n\n"
+        "| Name | Version |\n| --- | --- |\n"
+        "| `terraform` | `>= 1.6` |\n| `aws` | `>= 6.20` |\n| `random` | n/a |\n\n"
+        "## Providers\n\n"
+        "| Name | Version |\n| --- | --- |\n"
+        "| `aws` | `>= 6.20` |\n\n"
+        "## Modules\n\n"
+        "| Name | Source | Version |\n| --- | --- | --- |\n"
+        "| `queue` | `./modules/queue` | n/a |\n"
+        "| `vpc` | `terraform-aws-modules/vpc/aws` | `6.0.1` |\n\n"
+        "## Resources\n\n"
+        "| Name | Type |\n| --- | --- |\n"
+        f"| [aws_cloudwatch_log_group.this]({registry}/resources/cloudwatch_log_group) | resource |\n"
+        f"| [aws_sqs_queue.this]({registry}/resources/sqs_queue) | resource |\n"
+        f"| [aws_region.current]({registry}/data-sources/region) | data source |\n\n"
+    )
+    assert tfdocs.check([module]) == []
+
+
+def test_module_without_providers_or_resources_says_so(module: Path) -> None:
+    tfdocs.write([module])
+    text = (module / "README.md").read_text(encoding="utf-8")
+    assert "## Requirements\n\nNo requirements.\n\n## Providers\n\nNo providers.\n" in text
+    assert "## Modules\n\nNo modules.\n\n## Resources\n\nNo resources.\n\n## Inputs\n" in text
+
+
+def test_a_new_resource_makes_the_readme_stale(module: Path) -> None:
+    tfdocs.write([module])
+    (module / "main.tf").write_text('resource "aws_sns_topic" "t" {}\n', encoding="utf-8")
+    assert tfdocs.check([module]) == [f"{module / 'README.md'}: reference tables are stale; run make docs"]
