@@ -49,3 +49,13 @@ class StreamNotFoundError(PipelineError):
 
 class InputError(PipelineError):
     """An input file or argument the command cannot use; the message names it and what is wrong."""
+
+
+class StateFileError(PipelineError):
+    """The ``--state-file`` is damaged, belongs to another stream, or is in use by another poller.
+
+    The message names the file and the field; nothing is read from the stream until it is fixed,
+    so no record is skipped or replayed because of it.
+    """
+
+    prefix = "state file "

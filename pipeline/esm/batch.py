@@ -20,7 +20,7 @@ class StreamEntry:
     record: dict[str, Any]  # Lambda event shape
     sequence_number: str
     matched: bool
-    previous: str | None  # the sequence number read just before it: the checkpoint once it is retried
+    previous: str | None  # the sequence number read just before it (a filtered-out record's, possibly)
     created: float  # ApproximateCreationDateTime, epoch seconds
     size: int  # bytes of the record in the invocation payload (0 when filtered out: never sent)
     delivered: bool = False
@@ -42,10 +42,9 @@ class StreamEntry:
 
 @dataclass
 class Batch:
-    """Records handed to the function together, and the checkpoint once they are done."""
+    """Records handed to the function together (with ParallelizationFactor > 1, one lane's records)."""
 
     entries: list[StreamEntry]
-    end_sequence_number: str  # the last record consumed for it (filtered-out ones included)
     attempts: int = 0  # invocations of exactly this batch
 
     @property

@@ -1,9 +1,11 @@
 """The local event source mapping: reads a DynamoDB stream and invokes the function like Lambda.
 
-The poller discovers the stream's shards and gives each its own thread and execution environment
-(:mod:`pipeline.esm.shard` holds the per-shard semantics); a child shard starts only after its
-parent is drained. Events (:mod:`pipeline.esm.events`) tell the CLI, the demo and the tests what
-happens as it happens.
+The poller checks the state file against the stream (:mod:`pipeline.esm.resume`), discovers the
+stream's shards and gives each its own reader thread and ParallelizationFactor lanes, each lane
+with its own execution environment (:mod:`pipeline.esm.shard`, :mod:`pipeline.esm.lane`); a
+child shard starts only after its parent is drained. Events (:mod:`pipeline.esm.events`) tell
+the CLI, the demo and the tests what happens as it happens; :meth:`Poller.health` gives the
+figures Lambda reports for a mapping (:mod:`pipeline.esm.health`).
 """
 
 from __future__ import annotations
@@ -13,25 +15,27 @@ import time
 from collections.abc import Callable
 
 from pipeline.aws.arn import region_of
-from pipeline.esm.batch import ParkedBatch
 from pipeline.esm.checkpoints import CheckpointStore
 from pipeline.esm.counters import Counters
-from pipeline.esm.events import Listener, Parked, PollerEvent
+from pipeline.esm.events import Listener, PollerEvent
+from pipeline.esm.health import Health
 from pipeline.esm.on_failure import OnFailureDestination
+from pipeline.esm.resume import start_plan, verify_state
 from pipeline.esm.shard import Clock, MappingContext, ShardProcessor
 from pipeline.filters.rules import FilterCriteria
 from pipeline.runtime.invoker import Invoker
 from pipeline.settings.model import EsmSettings
-from pipeline.stream.shards import Position, Shard, describe_stream, ready_shards
+from pipeline.stream.shards import describe_stream, ready_shards
 
 
 class Poller:
     """Plays the event source mapping for one stream and one function.
 
-    ``invoker_factory`` makes one execution environment per shard (e.g.
+    ``invoker_factory`` makes one execution environment per lane (e.g.
     ``lambda: LambdaWorker(function)``); ``destination`` receives given-up batches
     (None: they are discarded, as on AWS without a destination). ``clock`` returns epoch
-    seconds and exists so tests can age records without waiting.
+    seconds and exists so tests can age records without waiting. The poller owns
+    ``checkpoints`` once it runs: :meth:`run` releases its lock when it returns.
     """
 
     def __init__(
@@ -55,11 +59,9 @@ class Poller:
         self.discovery_interval = discovery_interval
         self.checkpoints = checkpoints or CheckpointStore(None, stream_arn)
         self.counters = Counters()
-        self.parked: list[ParkedBatch] = []
         self.stop_event = threading.Event()
         self.processors: dict[str, ShardProcessor] = {}
         self._listener = listener
-        self._parked_lock = threading.Lock()
         self.context = MappingContext(
             settings=settings,
             streams=streams_client,
@@ -79,30 +81,21 @@ class Poller:
         )
 
     def _emit(self, event: PollerEvent) -> None:
-        """Keep what the summary needs, then tell the listener (CLI, demo, tests)."""
-        if isinstance(event, Parked):
-            with self._parked_lock:
-                self.parked.append(event.batch)
+        # Nothing is kept here: a long run's memory must not grow with what it parked.
         if self._listener is not None:
             self._listener(event)
 
-    def _start_position(self, shard: Shard, known_at_start: bool) -> Position:
-        saved = self.checkpoints.get(shard.shard_id).checkpoint
-        if saved is not None:
-            return Position.after(saved)
-        if known_at_start and self.settings.starting_position == "LATEST" and not shard.closed:
-            return Position.latest()
-        # Shards that appear later (children of a split) are read from their beginning.
-        return Position.trim_horizon()
-
     def _start_ready_shards(self, first: bool) -> None:
         description = describe_stream(self.context.streams, self.stream_arn)
+        if first:
+            verify_state(self.checkpoints, description, self.context.streams)
         finished = self.checkpoints.finished_shards() | {
             shard_id for shard_id, processor in self.processors.items() if processor.finished
         }
         started = {shard_id for shard_id, processor in self.processors.items() if not processor.finished}
         for shard in ready_shards(description.shards, finished, started | finished):
-            processor = ShardProcessor(self.context, shard, self._start_position(shard, first))
+            plan = start_plan(self.checkpoints, self.settings.starting_position, shard, first)
+            processor = ShardProcessor(self.context, shard, plan)
             self.processors[shard.shard_id] = processor
             processor.thread.start()
 
@@ -124,21 +117,18 @@ class Poller:
         """shard id -> last checkpointed sequence number."""
         return self.checkpoints.snapshot()
 
+    def health(self) -> Health:
+        """Per-shard iterator age and records behind, and the mapping's event counts, right now."""
+        shards = tuple(processor.health() for processor in list(self.processors.values()))
+        return Health(shards=shards, events=self.counters.events())
+
     def drained(self) -> bool:
         """Every started shard has caught up with the stream and has nothing in flight."""
-        return all(
-            processor.finished
-            or (
-                processor.caught_up
-                and not processor.pending
-                and not processor.busy
-                and processor.thread.is_alive()
-            )
-            for processor in self.processors.values()
-        ) and all(processor.error is None for processor in self.processors.values())
+        processors = list(self.processors.values())
+        return all(p.finished or p.idle() for p in processors) and all(p.error is None for p in processors)
 
     def raise_shard_errors(self) -> None:
-        for processor in self.processors.values():
+        for processor in list(self.processors.values()):
             if processor.error is not None:
                 self.stop()
                 raise processor.error
@@ -146,14 +136,15 @@ class Poller:
     def run(self, *, until_drained: bool = False, timeout: float | None = None) -> Counters:
         """Poll until :meth:`stop` (or, with ``until_drained``, until the stream is drained).
 
-        Returns the counters; every shard's checkpoint is saved when this returns.
+        Returns the counters; every shard's position is saved when this returns, and the state
+        file's lock is released.
         """
         started = time.monotonic()
-        self._start_ready_shards(first=True)
-        next_discovery = time.monotonic() + self.discovery_interval
-        quiet_checks = 0
-        seen_finished: set[str] = set()
         try:
+            self._start_ready_shards(first=True)
+            next_discovery = time.monotonic() + self.discovery_interval
+            quiet_since: dict[str, int] | None = None
+            seen_finished: set[str] = set()
             while not self.stop_event.is_set():
                 self.stop_event.wait(min(self.context.poll_interval, 0.1))
                 self.raise_shard_errors()
@@ -164,22 +155,28 @@ class Poller:
                     self._start_ready_shards(first=False)
                     next_discovery = time.monotonic() + self.discovery_interval
                     if len(self.processors) != before:
-                        quiet_checks = 0
+                        quiet_since = None
                 if until_drained:
-                    quiet_checks = quiet_checks + 1 if self.drained() else 0
-                    # Two quiet checks in a row: nothing was in flight between them.
-                    if quiet_checks >= 2:
-                        break
+                    polls = {shard_id: p.polls for shard_id, p in self.processors.items()}
+                    if not self.drained():
+                        quiet_since = None
+                    elif quiet_since is None:
+                        quiet_since = polls
+                    elif all(polls[s] > quiet_since.get(s, -1) or self.processors[s].finished for s in polls):
+                        break  # still quiet after every shard read the stream again
                 if timeout is not None and time.monotonic() - started > timeout:
                     raise TimeoutError(f"the pipeline did not drain within {timeout} s")
         finally:
             self.stop()
+            self.checkpoints.close()
         self.raise_shard_errors()
         return self.counters
 
     def stop(self) -> None:
-        """Ask every shard to stop after its current invocation and wait for them."""
+        """Ask every shard to stop after its current invocations and wait for them."""
         self.stop_event.set()
-        for processor in self.processors.values():
+        for processor in list(self.processors.values()):
+            with processor.lock:
+                processor.lock.notify_all()
             if processor.thread.is_alive() and processor.thread is not threading.current_thread():
                 processor.thread.join()

@@ -38,6 +38,10 @@ class InvokeResult:
     error_message: str | None = None
     duration_ms: float = 0.0
     cold_start: bool = False
+    #: The execution environment failed its init (import of the handler) during this invocation.
+    during_init: bool = False
+    #: The runtime's ``stackTrace`` of the error (lines as the Python runtime formats them).
+    stack_trace: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

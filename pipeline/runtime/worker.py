@@ -1,11 +1,12 @@
 """A Lambda-like execution environment for the packaged handler.
 
-The handler zip built by ``make package`` is unzipped once and run in a separate worker
-process (:mod:`pipeline.runtime.bootstrap`) with the function's environment variables: the
-process is initialised once and then invoked many times (a warm environment). As on Lambda,
-an invocation that outlives the function timeout is killed, a process that exits is a
-crash, and both are function errors after which the environment is replaced (the next
-invocation is a cold start).
+The handler zip built by ``make package`` runs in a separate worker process
+(:mod:`pipeline.runtime.bootstrap`) with the function's environment variables: the process
+unzips the package into its own code directory, is initialised once and then invoked many times
+(a warm environment). As on Lambda, an invocation that outlives the function timeout is killed,
+a process that exits is a crash, and both are function errors after which the environment is
+replaced (the next invocation is a cold start). An environment never outlives its poller: it
+ends, and removes its code directory, when the poller process is gone or a deadline passed.
 
 Typical use::
 
@@ -21,6 +22,7 @@ import contextlib
 import json
 import os
 import selectors
+import shutil
 import signal
 import site
 import subprocess
@@ -40,6 +42,10 @@ from pipeline.runtime.invoker import InvokeResult, InvokeStatus
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 # Lambda's init phase has its own limit, separate from the function timeout.
 INIT_TIMEOUT_SECONDS = 10.0
+#: Lambda's limit for a synchronous invocation's response (6 MB), in bytes.
+MAX_RESPONSE_BYTES = 6_291_556
+#: A protocol line carries the response JSON-encoded inside JSON: escaping may double it.
+MAX_MESSAGE_BYTES = 2 * MAX_RESPONSE_BYTES + 4096
 # Credentials and SDK settings the handler needs to reach the same AWS (or moto) as the poller.
 PASSTHROUGH_ENV = (
     "AWS_ACCESS_KEY_ID",
@@ -54,12 +60,24 @@ PASSTHROUGH_ENV = (
 )
 
 
-class _WorkerProcess:
-    """One execution environment: a process, its request pipe and its response pipe."""
+class ProtocolError(Exception):
+    """The worker sent a line that is not a message of the protocol."""
 
-    def __init__(self, config: LocalFunction, code_dir: Path, site_dirs: list[str]) -> None:
+
+class ResponseTooLargeError(Exception):
+    """The worker's answer outgrew any payload Lambda would return."""
+
+
+class _WorkerProcess:
+    """One execution environment: a process, its code directory, its pipes and its lifeline."""
+
+    def __init__(self, config: LocalFunction, site_dirs: list[str]) -> None:
+        # Created by the process itself, so nothing exists that a dead parent could leave behind.
+        self.code_dir = Path(tempfile.gettempdir()) / f"pipeline-task-{uuid.uuid4().hex}"
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
+        # Never written: its end-of-file tells the process that this one is gone.
+        lifeline_read, self._lifeline = os.pipe()
         self._log_file: IO[bytes] | None = None
         output: int | IO[bytes] | None
         if config.logs == "inherit":
@@ -78,20 +96,27 @@ class _WorkerProcess:
                     str(BOOTSTRAP),
                     str(request_read),
                     str(response_write),
-                    str(code_dir),
+                    str(lifeline_read),
+                    str(config.zip_path.resolve()),
+                    str(self.code_dir),
+                    str(INIT_TIMEOUT_SECONDS),
                     *site_dirs,
                 ],
-                pass_fds=(request_read, response_write),
-                env=_function_environment(config, code_dir),
+                pass_fds=(request_read, response_write, lifeline_read),
+                env=_function_environment(config, self.code_dir),
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT if output is not None else None,
-                cwd=code_dir,
+                cwd=tempfile.gettempdir(),
                 start_new_session=True,  # Ctrl-C in the terminal must not kill the worker mid-batch
             )
+        except BaseException:
+            os.close(self._lifeline)
+            raise
         finally:
             os.close(request_read)
             os.close(response_write)
+            os.close(lifeline_read)
         self._requests = os.fdopen(request_write, "w", encoding="utf-8")
         self._responses = response_read
         self._buffer = b""
@@ -99,7 +124,11 @@ class _WorkerProcess:
         self._selector.register(response_read, selectors.EVENT_READ)
 
     def read_message(self, deadline: float) -> dict[str, Any] | None:
-        """The next protocol message, or None on timeout; raises EOFError if the process exited."""
+        """The next protocol message, or None on timeout.
+
+        Raises EOFError if the process exited, ProtocolError for a line that is not a message
+        (only a handler that writes to the runtime's own pipe can cause one).
+        """
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._selector.select(remaining):
@@ -108,8 +137,15 @@ class _WorkerProcess:
             if not chunk:
                 raise EOFError
             self._buffer += chunk
+            if len(self._buffer) > MAX_MESSAGE_BYTES:
+                raise ResponseTooLargeError(len(self._buffer))
         line, _, self._buffer = self._buffer.partition(b"\n")
-        message: dict[str, Any] = json.loads(line)
+        try:
+            message = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            raise ProtocolError(f"not JSON: {exc}") from None
+        if not isinstance(message, dict):
+            raise ProtocolError(f"not a JSON object: {line[:80]!r}")
         return message
 
     def send(self, message: dict[str, Any]) -> None:
@@ -128,15 +164,17 @@ class _WorkerProcess:
     def close(self) -> None:
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)  # the handler's own children too
         self.process.wait()
         with contextlib.suppress(OSError):
             self._requests.close()
         self._selector.close()
-        with contextlib.suppress(OSError):
-            os.close(self._responses)
+        for fd in (self._responses, self._lifeline):
+            with contextlib.suppress(OSError):
+                os.close(fd)
         if self._log_file is not None:
             self._log_file.close()
+        shutil.rmtree(self.code_dir, ignore_errors=True)
 
 
 def _function_environment(config: LocalFunction, code_dir: Path) -> dict[str, str]:
@@ -175,13 +213,13 @@ def _function_environment(config: LocalFunction, code_dir: Path) -> dict[str, st
     return env
 
 
-def unzip_package(zip_path: Path, target: Path) -> None:
-    """Extract the deployment package; a missing or corrupt zip is a user error."""
+def check_package(zip_path: Path) -> None:
+    """A missing or corrupt deployment package is a user error, found before anything starts."""
     if not zip_path.is_file():
         raise MissingZipError(f"handler zip not found: {zip_path} (run `make package` to build it)")
     try:
         with zipfile.ZipFile(zip_path) as archive:
-            archive.extractall(target)
+            archive.infolist()
     except zipfile.BadZipFile as exc:
         raise PipelineError(f"{zip_path} is not a valid zip ({exc}); rebuild it with `make package`") from exc
 
@@ -196,10 +234,10 @@ class LambdaWorker:
     def __init__(self, config: LocalFunction, site_dirs: list[str] | None = None) -> None:
         self.config = config
         self._site_dirs = site_dirs if site_dirs is not None else site.getsitepackages()
-        self._code = tempfile.TemporaryDirectory(prefix="pipeline-task-")
-        self.code_dir = Path(self._code.name)
-        unzip_package(config.zip_path, self.code_dir)
+        check_package(config.zip_path)
         self._process: _WorkerProcess | None = None
+        #: The current environment's unzipped code (None before the first start).
+        self.code_dir: Path | None = None
         self.cold_starts = 0
         self.invocations = 0
         self.replacements = 0
@@ -233,6 +271,8 @@ class LambdaWorker:
                     error_message=init_error[1],
                     duration_ms=(time.monotonic() - started) * 1000,
                     cold_start=True,
+                    during_init=True,
+                    stack_trace=init_error[2],
                 )
         process = self._process
         assert process is not None
@@ -241,8 +281,22 @@ class LambdaWorker:
         try:
             process.send({"requestId": request_id, "deadlineMs": deadline_ms, "event": event})
             message = process.read_message(deadline)
+            payload_json = _check_result(message, request_id)
         except (BrokenPipeError, EOFError):
             return self._crashed(request_id, started, cold)
+        except ProtocolError as exc:
+            self._replace()
+            return InvokeResult(
+                InvokeStatus.CRASH,
+                request_id,
+                error_type="Runtime.ExitError",
+                error_message=f"RequestId: {request_id} Error: the runtime sent an invalid message ({exc})",
+                duration_ms=(time.monotonic() - started) * 1000,
+                cold_start=cold,
+            )
+        except ResponseTooLargeError as exc:
+            self._replace()
+            return _too_large(request_id, exc.args[0], started, cold)
         if message is None:
             self._replace()
             return InvokeResult(
@@ -254,11 +308,14 @@ class LambdaWorker:
                 cold_start=cold,
             )
         duration = (time.monotonic() - started) * 1000
-        if message.get("ok"):
+        if payload_json is not None:
+            size = len(payload_json.encode("utf-8"))
+            if size > MAX_RESPONSE_BYTES:
+                return _too_large(request_id, size, started, cold)
             return InvokeResult(
                 InvokeStatus.OK,
                 request_id,
-                payload=json.loads(message["payloadJson"]),
+                payload=json.loads(payload_json),
                 duration_ms=duration,
                 cold_start=cold,
             )
@@ -269,26 +326,28 @@ class LambdaWorker:
             error_message=str(message.get("errorMessage")),
             duration_ms=duration,
             cold_start=cold,
+            stack_trace=_stack_trace(message),
         )
 
-    def _start(self) -> tuple[str, str] | None:
-        """Start a new environment and run its init; returns (errorType, errorMessage) on failure."""
+    def _start(self) -> tuple[str, str, tuple[str, ...]] | None:
+        """Start a new environment and run its init; returns (errorType, errorMessage, stack) on failure."""
         self._replace()
         self.cold_starts += 1
-        process = _WorkerProcess(self.config, self.code_dir, self._site_dirs)
+        process = _WorkerProcess(self.config, self._site_dirs)
         self._process = process
+        self.code_dir = process.code_dir
         try:
             message = process.read_message(time.monotonic() + INIT_TIMEOUT_SECONDS)
-        except EOFError:
+        except (EOFError, ValueError):
             description = process.exit_description()
             self._replace()
-            return ("Runtime.ExitError", f"Runtime exited with error: {description}")
+            return ("Runtime.ExitError", f"Runtime exited with error: {description}", ())
         if message is None:
             self._replace()
-            return ("Sandbox.Timedout", f"Init timed out after {INIT_TIMEOUT_SECONDS:.2f} seconds")
+            return ("Sandbox.Timedout", f"Init timed out after {INIT_TIMEOUT_SECONDS:.2f} seconds", ())
         if not message.get("ok"):
             self._replace()
-            return (str(message.get("errorType")), str(message.get("errorMessage")))
+            return (str(message.get("errorType")), str(message.get("errorMessage")), _stack_trace(message))
         return None
 
     def _crashed(self, request_id: str, started: float, cold: bool) -> InvokeResult:
@@ -312,8 +371,45 @@ class LambdaWorker:
             self.replacements += 1
 
     def close(self) -> None:
-        """Stop the worker process and delete the unzipped code."""
+        """Stop the worker process and delete its unzipped code."""
         if self._process is not None:
             self._process.close()
             self._process = None
-        self._code.cleanup()
+
+
+def _check_result(message: dict[str, Any] | None, request_id: str) -> str | None:
+    """The result's ``payloadJson`` (None: a timeout or an error result); ProtocolError if malformed."""
+    if message is None:
+        return None
+    if message.get("type") != "result" or message.get("requestId") != request_id:
+        raise ProtocolError(f"expected the result of {request_id}, got {json.dumps(message)[:120]}")
+    if message.get("ok") is True:
+        payload_json = message.get("payloadJson")
+        if not isinstance(payload_json, str):
+            raise ProtocolError("a successful result without payloadJson")
+        try:
+            json.loads(payload_json)
+        except (ValueError, RecursionError) as exc:
+            raise ProtocolError(f"payloadJson is not JSON: {exc}") from None
+        return payload_json
+    if message.get("ok") is not False:
+        raise ProtocolError(f"ok must be true or false: {message.get('ok')!r}")
+    return None
+
+
+def _too_large(request_id: str, size: int, started: float, cold: bool) -> InvokeResult:
+    """Lambda fails an invocation whose response exceeds 6 MB with this error."""
+    return InvokeResult(
+        InvokeStatus.ERROR,
+        request_id,
+        error_type="Function.ResponseSizeTooLarge",
+        error_message=f"Response payload size ({size} bytes) exceeded maximum allowed payload size "
+        f"({MAX_RESPONSE_BYTES} bytes).",
+        duration_ms=(time.monotonic() - started) * 1000,
+        cold_start=cold,
+    )
+
+
+def _stack_trace(message: dict[str, Any]) -> tuple[str, ...]:
+    stack = message.get("stackTrace")
+    return tuple(str(line) for line in stack) if isinstance(stack, list) else ()

@@ -97,11 +97,6 @@ class EsmSettings:
     def not_emulated(self) -> list[str]:
         """Settings the local mapping does not reproduce (shown to the user, never silently ignored)."""
         notes = []
-        if self.parallelization_factor > 1:
-            notes.append(
-                f"ParallelizationFactor {self.parallelization_factor}: "
-                "batches of a shard run one at a time locally"
-            )
         if self.tumbling_window_in_seconds > 0:
             notes.append(
                 f"TumblingWindowInSeconds {self.tumbling_window_in_seconds}: "

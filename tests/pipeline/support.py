@@ -158,3 +158,11 @@ class Harness:
     def batches(self) -> list[list[str]]:
         """The keys of each invocation, in order."""
         return [entry["keys"] for entry in self.invocations()]
+
+    def spans(self) -> dict[str, tuple[float, float]]:
+        """request id -> (started, finished) of every invocation that returned normally."""
+        ends = Path(str(self.log) + ".ends")
+        if not ends.exists():
+            return {}
+        entries = [json.loads(line) for line in ends.read_text().splitlines()]
+        return {entry["request_id"]: (entry["started"], entry["finished"]) for entry in entries}

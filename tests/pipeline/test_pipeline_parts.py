@@ -64,6 +64,7 @@ def test_the_worker_runs_the_zip_like_lambda(probe_zip: Path, monkeypatch: pytes
         first = worker.invoke({"n": 1}, request_id="req-1")
         second = worker.invoke({"n": 2})
         code_dir = worker.code_dir
+        assert code_dir is not None
 
     assert first.status is InvokeStatus.OK
     assert first.cold_start

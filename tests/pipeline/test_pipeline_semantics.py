@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from pipeline.aws.clients import client
-from pipeline.esm.events import Invoked, PollerEvent
+from pipeline.esm.events import Invoked, Parked, PollerEvent
 from pipeline.esm.on_failure import Condition, OnFailureDestination, OnFailureMessage
 from tests.pipeline.support import FIXTURES, REGION, Harness, Table
 
@@ -344,7 +344,7 @@ def test_a_stopped_run_resumes_from_its_checkpoint(harness: Harness, table: Tabl
     saved = json.loads(state.read_text())
     seqs = table.seqs()
     assert saved["streamArn"] == table.resources.stream_arn
-    assert list(saved["shards"].values()) == [{"checkpoint": seqs["d"][0], "finished": False}]
+    assert list(saved["shards"].values()) == [{"checkpoint": seqs["d"][0], "finished": False, "inFlight": []}]
 
     table.put("e")
     table.put("f")
@@ -413,10 +413,12 @@ def test_batches_stay_within_the_6_mb_invocation_payload(
 
 def test_an_sns_destination_gets_the_same_record(harness: Harness, table: Table) -> None:
     table.put("a", "raise")
+    parked: list[Parked] = []
     poller = harness.poller(
         destination=OnFailureDestination(
             table.resources.topic_arn, sns=client("sns", harness.endpoint, REGION)
-        )
+        ),
+        listener=lambda event: parked.append(event) if isinstance(event, Parked) else None,
     )
 
     poller.run(until_drained=True, timeout=60)
@@ -427,5 +429,5 @@ def test_an_sns_destination_gets_the_same_record(harness: Harness, table: Table)
     assert envelope["Type"] == "Notification"
     assert envelope["TopicArn"] == table.resources.topic_arn
     parsed = OnFailureMessage.from_body(notification["Body"])
-    assert parsed == poller.parked[0].message
+    assert parsed == parked[0].batch.message
     assert parsed.batch_info.start_sequence_number == table.seqs()["a"][0]

@@ -7,13 +7,21 @@ It logs every invocation (request id, worker pid, sequence numbers, keys) as one
 * ``sleep-once`` / ``exit-once``: the first invocation that sees the record outlives the
   function timeout / exits the process (a marker file makes later attempts succeed);
 * ``respond:<json>``: the invocation returns exactly that JSON (invalid or odd responses);
-* ``respond-seq:<json>``: like respond, with ``SEQ`` replaced by the record's sequence number.
+* ``respond-seq:<json>``: like respond, with ``SEQ`` replaced by the record's sequence number;
+* ``sleep:<seconds>``: the invocation takes that long (concurrency tests); ``sleep-raise:<seconds>``
+  takes that long, then raises;
+* ``protocol-garbage``: writes a line that is not JSON to the runtime's own response pipe;
+* ``huge-response``: returns a 7 MB answer (Lambda's limit is 6 MB).
+
+An invocation that returns appends ``{"request_id", "started", "finished"}`` to
+``$PIPELINE_TEST_LOG.ends``, so tests can tell which invocations overlapped.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +32,17 @@ def _marker(sequence_number: str, kind: str) -> Path:
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+    started = time.time()
+    answer = _handle(event, context)
+    with open(os.environ["PIPELINE_TEST_LOG"] + ".ends", "a", encoding="utf-8") as ends:
+        ends.write(
+            json.dumps({"request_id": context.aws_request_id, "started": started, "finished": time.time()})
+        )
+        ends.write("\n")
+    return answer
+
+
+def _handle(event: dict[str, Any], context: Any) -> Any:
     records = event["Records"]
     entry = {
         "request_id": context.aws_request_id,
@@ -32,6 +51,8 @@ def lambda_handler(event: dict[str, Any], context: Any) -> Any:
         "keys": [r["dynamodb"]["Keys"]["pk"]["S"] for r in records],
         "event_names": [r["eventName"] for r in records],
         "remaining_ms": context.get_remaining_time_in_millis(),
+        "cwd": os.getcwd(),
+        "started": time.time(),
     }
     with open(os.environ["PIPELINE_TEST_LOG"], "a", encoding="utf-8") as log:
         log.write(json.dumps(entry) + "\n")
@@ -57,4 +78,13 @@ def lambda_handler(event: dict[str, Any], context: Any) -> Any:
             return json.loads(behaviour.removeprefix("respond:"))
         elif behaviour.startswith("respond-seq:"):
             return json.loads(behaviour.removeprefix("respond-seq:").replace("SEQ", sequence_number))
+        elif behaviour.startswith("sleep:"):
+            time.sleep(float(behaviour.removeprefix("sleep:")))
+        elif behaviour.startswith("sleep-raise:"):
+            time.sleep(float(behaviour.removeprefix("sleep-raise:")))
+            raise RuntimeError(f"record {sequence_number} always fails, slowly")
+        elif behaviour == "protocol-garbage":
+            os.write(int(sys.argv[2]), b"this is not a protocol message\n")  # the runtime's response fd
+        elif behaviour == "huge-response":
+            return {"padding": "x" * (7 * 1024 * 1024)}
     return {"batchItemFailures": failures}
