@@ -221,6 +221,8 @@ module "handler_settings" {
   metrics_namespace       = var.metrics_namespace
   log_images              = var.log_images
   invalid_record_action   = var.invalid_record_action
+  failure_mode            = var.failure_mode
+  concurrency             = var.concurrency
   timeout                 = var.timeout
   memory_size             = var.memory_size
   environment_variables   = var.environment_variables

@@ -151,6 +151,8 @@ run "defaults_insert_only_pipeline" {
       STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS = "86400"
       STREAM_HANDLER_INVALID_RECORD_ACTION   = "fail"
       STREAM_HANDLER_LOG_IMAGES              = "false"
+      STREAM_HANDLER_FAILURE_MODE            = "stop"
+      STREAM_HANDLER_CONCURRENCY             = "1"
     })
     error_message = "The function environment differs from the DESIGN.md contract defaults."
   }

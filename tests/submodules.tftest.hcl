@@ -499,6 +499,8 @@ run "lambda_function_settings" {
       STREAM_HANDLER_IDEMPOTENCY_TTL_SECONDS = "86400"
       STREAM_HANDLER_INVALID_RECORD_ACTION   = "fail"
       STREAM_HANDLER_LOG_IMAGES              = "false"
+      STREAM_HANDLER_FAILURE_MODE            = "stop"
+      STREAM_HANDLER_CONCURRENCY             = "1"
     })
     error_message = "The environment must be exactly what handler-settings renders."
   }

@@ -3,8 +3,9 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
+      source = "hashicorp/aws"
+      # The root module's constraint; ../../versions.tf says why.
+      version = ">= 6.20"
     }
   }
 }

@@ -46,6 +46,7 @@ def lint_filters(
     """Lint a whole FilterCriteria (``{"Filters": [...]}``) or a list of patterns (strings or dicts)."""
     findings: list[Finding] = []
     patterns: list[Any]
+    malformed = object()  # marks a Filters item that has no Pattern (None is a pattern: JSON null)
     if isinstance(criteria, Mapping):
         filters = criteria.get("Filters")
         if not isinstance(filters, list):
@@ -56,7 +57,7 @@ def lint_filters(
                 patterns.append(item["Pattern"])
             else:
                 findings.append(Finding("error", "$", 'each filter must be {"Pattern": "..."}', index))
-                patterns.append(None)
+                patterns.append(malformed)
     else:
         patterns = list(criteria)
     limit = min(max_filters, QUOTA_MAX_FILTERS)
@@ -71,7 +72,7 @@ def lint_filters(
             )
         )
     for index, pattern in enumerate(patterns):
-        if pattern is not None:
+        if pattern is not malformed:
             findings.extend(lint_pattern(pattern, index))
     return findings
 

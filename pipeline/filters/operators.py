@@ -116,7 +116,10 @@ def _anything_but_predicate(argument: object, path: str) -> Predicate:
             if not items:
                 raise FilterPatternError("anything-but needs at least one value", inner_path)
             folded = frozenset(
-                _string_argument(item, json_path(inner_path, i)).casefold() for i, item in enumerate(items)
+                _string_argument(
+                    item, json_path(inner_path, i) if isinstance(inner, list) else inner_path
+                ).casefold()
+                for i, item in enumerate(items)
             )
             return lambda v: isinstance(v, str) and v.casefold() not in folded
         raise FilterPatternError(
@@ -158,7 +161,8 @@ def _numeric_predicate(argument: object, path: str) -> Predicate:
             raise FilterPatternError(
                 f"numeric operator must be one of =, <, <=, >, >=; got {json.dumps(operator)}", op_path
             )
-        if not is_number(bound) or not math.isfinite(bound):
+        # math.isfinite overflows on integers too large for a float; every int is finite.
+        if not is_number(bound) or (isinstance(bound, float) and not math.isfinite(bound)):
             raise FilterPatternError(
                 f"numeric bound must be a finite number, got {json_type(bound)}", bound_path
             )

@@ -112,3 +112,18 @@ def test_malformed_filter_criteria_shape(criteria: dict[str, object]) -> None:
 def test_non_string_pattern_is_a_filter_pattern_error() -> None:
     with pytest.raises(FilterPatternError, match="must be a JSON string, not int"):
         compile_pattern(42)  # type: ignore[arg-type]
+
+
+def test_an_integer_bound_too_large_for_a_float_is_valid_and_compares_exactly() -> None:
+    """Python ints are exact: a 400-digit bound must not overflow math.isfinite."""
+    huge = "9" * 400
+    pattern = compile_pattern('{"a": [{"numeric": [">", ' + huge + "]}]}")
+    assert not pattern.matches({"a": 5})
+    assert pattern.matches({"a": int(huge) + 1})
+
+
+def test_a_single_ignore_case_value_is_located_without_an_index() -> None:
+    """The value is not a list, so the error path must not invent ``[0]``."""
+    with pytest.raises(FilterPatternError) as raised:
+        compile_pattern('{"a": [{"anything-but": {"equals-ignore-case": 5}}]}')
+    assert raised.value.path == "$.a[0].anything-but.equals-ignore-case"

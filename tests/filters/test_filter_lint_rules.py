@@ -236,3 +236,14 @@ def test_numeric_bound_outside_the_documented_range_is_a_warning() -> None:
         "$.dynamodb.ApproximateCreationDateTime[0].numeric",
     )
     assert "between -5.0e+09 and +5.0e+09" in finding.message
+
+
+def test_a_null_pattern_is_an_error_not_skipped() -> None:
+    """JSON null is a pattern Lambda rejects; only a Filters item without a Pattern is skipped."""
+    findings = lint_filters([None])
+    assert [finding.format() for finding in findings] == [
+        'error: filter 0 $: a pattern must be a JSON object such as {"eventName": ["INSERT"]}, not null'
+    ]
+    assert [f.format() for f in lint_filters({"Filters": [{"NoPattern": 1}]})] == [
+        'error: filter 0 $: each filter must be {"Pattern": "..."}'
+    ]
