@@ -180,3 +180,22 @@ resource "aws_lambda_provisioned_concurrency_config" "this" {
   qualifier                         = aws_lambda_alias.this[0].name
   provisioned_concurrent_executions = var.provisioned_concurrent_executions
 }
+
+# A warning, not an error: Lambda keeps running a deprecated runtime, but after its deprecation date
+# it gets no security patches and, soon after, functions on it can no longer be created or updated.
+# Dates: the Lambda developer guide's runtimes page (devtools/lambda_runtimes.py holds the same).
+locals {
+  runtime_deprecation_dates = {
+    "python3.12" = "2028-10-31T00:00:00Z"
+    "python3.13" = "2029-06-30T00:00:00Z"
+    "python3.14" = "2029-06-30T00:00:00Z"
+  }
+}
+
+check "runtime_not_near_deprecation" {
+  assert {
+    # 4320h = 180 days, the packager's warning window too.
+    condition     = timecmp(plantimestamp(), timeadd(lookup(local.runtime_deprecation_dates, var.runtime, "2100-01-01T00:00:00Z"), "-4320h")) < 0
+    error_message = "runtime ${var.runtime} is deprecated by Lambda on ${substr(lookup(local.runtime_deprecation_dates, var.runtime, "?"), 0, 10)} (or within 180 days of it): move to a newer Python runtime and rebuild the zip with make package RUNTIME=..."
+  }
+}
