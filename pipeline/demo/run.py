@@ -32,6 +32,7 @@ from pipeline.aws.resources import (
 from pipeline.demo.workload import HASH_KEY, TABLE, WORKLOAD, Check, checks, expected_outcome
 from pipeline.errors import EXIT_ATTENTION, EXIT_OK, PipelineError
 from pipeline.esm.events import Invoked, Parked, PollerEvent
+from pipeline.esm.health import format_summary as format_health
 from pipeline.esm.on_failure import OnFailureDestination, OnFailureMessage, local_mapping_uuid, s3_object_key
 from pipeline.esm.poller import Poller
 from pipeline.runtime.function import LocalFunction, parse_log_target
@@ -323,6 +324,9 @@ def _print_summary(
     print(f"  {'notifications published':<24}{notifications:>6}")
     for shard_id, checkpoint in poller.checkpoint_snapshot().items():
         print(f"  checkpoint {shard_id}: {checkpoint}")
+    print("Mapping health (Lambda's event source mapping metrics):")
+    for line in format_health(poller.health()):
+        print(f"  {line}")
     print(_parked_title(destination, len(parked)))
     for item in parked:
         label = "key" if destination.bucket is not None else "message"

@@ -115,6 +115,19 @@ def test_demo_parks_on_each_destination_and_shows_it(test_zip: Path, destination
     assert "FAIL" not in out
 
 
+def test_demo_summary_has_the_mapping_health_figures(test_zip: Path) -> None:
+    out = _demo(test_zip, "s3")
+
+    health = out.split("Mapping health (Lambda's event source mapping metrics):\n", 1)[1]
+    figures = dict(re.findall(r"^  ([A-Za-z]+Count) +(\d+)$", health, re.MULTILINE))
+    # 13 records written, 3 of them not INSERTs; the two bad ones reached the destination.
+    assert figures["PolledEventCount"] == "13"
+    assert figures["FilteredOutEventCount"] == "3"
+    assert figures["DroppedEventCount"] == "0"
+    assert figures["OnFailureDestinationDeliveredEventCount"] == "2"
+    assert re.search(r"^  shardId-\d{20}-[0-9a-f]{8}: iterator age ", health, re.MULTILINE)
+
+
 def test_demo_refuses_an_unknown_destination(test_zip: Path) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "pipeline", "demo", "--zip", str(test_zip), "--destination", "kinesis"],
