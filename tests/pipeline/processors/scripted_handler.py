@@ -10,6 +10,8 @@ It logs every invocation (request id, worker pid, sequence numbers, keys) as one
 * ``respond-seq:<json>``: like respond, with ``SEQ`` replaced by the record's sequence number;
 * ``sleep:<seconds>``: the invocation takes that long (concurrency tests); ``sleep-raise:<seconds>``
   takes that long, then raises;
+* ``spawn-sleep:<seconds>``: starts a ``sleep 300`` child (its pid in ``$PIPELINE_TEST_LOG.child``),
+  then sleeps;
 * ``protocol-garbage``: writes a line that is not JSON to the runtime's own response pipe;
 * ``huge-response``: returns a 7 MB answer (Lambda's limit is 6 MB).
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -83,6 +86,11 @@ def _handle(event: dict[str, Any], context: Any) -> Any:
         elif behaviour.startswith("sleep-raise:"):
             time.sleep(float(behaviour.removeprefix("sleep-raise:")))
             raise RuntimeError(f"record {sequence_number} always fails, slowly")
+        elif behaviour.startswith("spawn-sleep:"):
+            # A child of the handler's own, then a long invocation: neither may outlive the poller.
+            child = subprocess.Popen(["sleep", "300"])
+            Path(os.environ["PIPELINE_TEST_LOG"] + ".child").write_text(str(child.pid))
+            time.sleep(float(behaviour.removeprefix("spawn-sleep:")))
         elif behaviour == "protocol-garbage":
             os.write(int(sys.argv[2]), b"this is not a protocol message\n")  # the runtime's response fd
         elif behaviour == "huge-response":
