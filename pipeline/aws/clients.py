@@ -6,7 +6,9 @@ unreachable endpoint fails in seconds instead of after minutes of SDK retries.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import urllib.parse
 from typing import Any, Final
 
 import boto3
@@ -38,3 +40,30 @@ def client(service: str, endpoint_url: str | None, region: str | None) -> Any:
 def default_region() -> str:
     """The SDK's configured region (environment or profile), else us-east-1."""
     return boto3.session.Session().region_name or DEFAULT_REGION
+
+
+def is_local_endpoint(endpoint_url: str | None) -> bool:
+    """The endpoint is on this machine or a private network (a moto server, LocalStack ...)."""
+    if not endpoint_url:
+        return False
+    host = urllib.parse.urlsplit(endpoint_url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
+
+
+def credentials_hint(endpoint_url: str | None) -> str:
+    """What to do when boto3 finds no credentials, for this endpoint."""
+    if is_local_endpoint(endpoint_url):
+        return (
+            f"no AWS credentials found; {endpoint_url} is a local endpoint, which accepts any keys: "
+            "export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing (or use `run --embedded`)"
+        )
+    return (
+        "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+        "(for a local moto server, pass its --endpoint-url and any keys)"
+    )

@@ -14,8 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
+from pipeline.aws.clients import credentials_hint
 from pipeline.cli import demo, redrive, run, settings
 from pipeline.cli import filter as filter_commands
 from pipeline.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, PipelineError
@@ -35,7 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse, dispatch, and turn user errors into a message and an exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.command_main(args))
+        code = int(args.command_main(args))
+        # Inside the try: output still buffered would otherwise break at exit, outside any handler.
+        sys.stdout.flush()
+        return code
     except PipelineError as exc:
         print(f"error: {exc.prefix}{exc}", file=sys.stderr)
         return exc.exit_code
@@ -44,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except EndpointConnectionError as exc:
         print(f"error: cannot reach the endpoint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except NoCredentialsError:
+        print(f"error: {credentials_hint(getattr(args, 'endpoint_url', None))}", file=sys.stderr)
         return EXIT_USAGE
     except (ClientError, BotoCoreError) as exc:
         print(f"error: AWS call failed: {exc}", file=sys.stderr)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import urllib.parse
 from pathlib import Path
 from typing import Any, Final
 
@@ -11,6 +13,32 @@ from pipeline.settings.loader import load_settings
 from pipeline.settings.model import Settings
 
 DEFAULT_ZIP: Final = Path("build/ddb-stream-handler.zip")
+#: ``--poll-interval`` bounds: above 0 (0 would spin), at most a minute (Lambda polls 4 times a second).
+MAX_POLL_INTERVAL: Final = 60.0
+
+
+def endpoint_url(text: str) -> str:
+    """An ``--endpoint-url`` value: an http(s) URL with a host (botocore would fail with a traceback)."""
+    try:
+        parsed = urllib.parse.urlsplit(text)
+        valid = parsed.scheme in ("http", "https") and bool(parsed.hostname) and parsed.port != 0
+    except ValueError:  # a malformed port or IPv6 address
+        valid = False
+    if not valid:
+        hint = f" (did you mean http://{text}?)" if "://" not in text and text else ""
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL with a host{hint}")
+    return text
+
+
+def poll_interval(text: str) -> float:
+    """A ``--poll-interval`` value: seconds, above 0 and at most :data:`MAX_POLL_INTERVAL`."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_POLL_INTERVAL:
+        raise argparse.ArgumentTypeError(f"{text} must be above 0 and at most {MAX_POLL_INTERVAL:g} seconds")
+    return value
 
 
 def add_settings_source(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +54,9 @@ def add_settings_source(parser: argparse.ArgumentParser) -> None:
 
 def add_endpoint(parser: argparse.ArgumentParser, *, region_help: str) -> None:
     """``--endpoint-url`` and ``--region``."""
-    parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. a moto server; default: real AWS")
+    parser.add_argument(
+        "--endpoint-url", type=endpoint_url, help="AWS endpoint, e.g. a moto server; default: real AWS"
+    )
     parser.add_argument("--region", help=region_help)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.cli.arguments import endpoint_url
 from pipeline.errors import EXIT_ATTENTION, EXIT_OK, InputError, StreamNotFoundError
 from pipeline.filters.inputs import is_filter_item, load_patterns, read_json_file, records_in
 from pipeline.filters.lint import DEFAULT_MAX_FILTERS, QUOTA_MAX_FILTERS, Finding, lint_filters
@@ -239,7 +240,9 @@ def register(subparsers: Any) -> None:
         help='JSON file with a record, a list of records, or an event {"Records": [...]}',
     )
     test.add_argument("--stream-arn", help="also read every record of this stream (TRIM_HORIZON, all shards)")
-    test.add_argument("--endpoint-url", help="DynamoDB Streams endpoint, e.g. a moto server")
+    test.add_argument(
+        "--endpoint-url", type=endpoint_url, help="DynamoDB Streams endpoint, e.g. a moto server"
+    )
     test.add_argument("--region", help="AWS region (default: the region in the stream ARN)")
     test.add_argument("--json", action="store_true", help="print results as JSON")
     test.set_defaults(command_main=filter_test_command)

@@ -1,4 +1,10 @@
-"""``run``: poll a stream and invoke the packaged handler like the event source mapping, until stopped."""
+"""``run``: poll a stream and invoke the packaged handler like the event source mapping, until stopped.
+
+It tells the operator what happens as it happens: parked or discarded batches, the function's
+errors as Lambda would log them (:mod:`pipeline.runtime.logs`) and a status line every few seconds
+(:mod:`pipeline.esm.health`). It exits 0 when stopped (Ctrl-C, SIGTERM, ``--until-drained``)
+with every shard's position saved, 1 when the function never got past its init.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import json
 import signal
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,22 +23,26 @@ from typing import Any
 from botocore.exceptions import EndpointConnectionError, NoCredentialsError
 
 from pipeline.aws.arn import account_of, region_of
-from pipeline.aws.clients import client, default_region, use_fake_credentials
+from pipeline.aws.clients import client, credentials_hint, default_region, use_fake_credentials
 from pipeline.aws.moto_server import MotoServer
 from pipeline.aws.resources import create_resources
 from pipeline.cli.arguments import (
     add_function_logs,
     add_settings_source,
     add_zip,
+    endpoint_url,
+    poll_interval,
     require_zip,
     settings_from,
 )
-from pipeline.errors import EXIT_OK, EndpointError, PipelineError
+from pipeline.errors import EXIT_ATTENTION, EXIT_OK, EndpointError, PipelineError
 from pipeline.esm.checkpoints import CheckpointStore
-from pipeline.esm.events import Parked, PollerEvent, Trimmed
+from pipeline.esm.events import Invoked, Parked, PollerEvent, Trimmed
+from pipeline.esm.health import format_status_line
 from pipeline.esm.on_failure import OnFailureDestination
 from pipeline.esm.poller import Poller
 from pipeline.runtime.function import LocalFunction, parse_log_target
+from pipeline.runtime.logs import function_log_lines
 from pipeline.runtime.worker import LambdaWorker
 from pipeline.stream.shards import describe_stream, stream_arn_for_table
 
@@ -40,7 +51,9 @@ def register(commands: Any) -> None:
     """Add the ``run`` command."""
     run = commands.add_parser("run", help="poll a stream and invoke the handler until stopped (Ctrl-C)")
     where = run.add_mutually_exclusive_group()
-    where.add_argument("--endpoint-url", help="AWS endpoint, e.g. a moto server; default: real AWS")
+    where.add_argument(
+        "--endpoint-url", type=endpoint_url, help="AWS endpoint, e.g. a moto server; default: real AWS"
+    )
     where.add_argument(
         "--embedded", action="store_true", help="start an embedded moto server with the demo table"
     )
@@ -53,7 +66,14 @@ def register(commands: Any) -> None:
     )
     run.add_argument("--state-file", type=Path, help="checkpoints, so the next run resumes (default: none)")
     run.add_argument(
-        "--poll-interval", type=float, default=0.25, help="seconds between empty polls (AWS: 0.25)"
+        "--poll-interval", type=poll_interval, default=0.25, help="seconds between empty polls (AWS: 0.25)"
+    )
+    run.add_argument(
+        "--status-interval",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="print a status line this often (default 5; 0: never)",
     )
     run.add_argument("--until-drained", action="store_true", help="stop once the stream has nothing new")
     add_settings_source(run)
@@ -88,13 +108,17 @@ def check_endpoint(streams: Any, stream_arn: str, endpoint_url: str | None) -> N
     except EndpointConnectionError as exc:
         raise EndpointError(f"cannot reach {endpoint_url or 'AWS'}: {exc}") from exc
     except NoCredentialsError as exc:
-        raise EndpointError("no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID ...)") from exc
+        raise EndpointError(credentials_hint(endpoint_url)) from exc
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Entry point of ``run``."""
     if not args.stream_arn and not args.table_name and not args.embedded:
         raise PipelineError("run needs --stream-arn or --table-name (or --embedded)")
+    if not args.status_interval >= 0:
+        raise PipelineError(
+            f"--status-interval must be 0 (never) or a number of seconds, not {args.status_interval}"
+        )
     if not args.embedded:
         return _run_stream(args)
     use_fake_credentials()
@@ -126,6 +150,8 @@ def _run_stream(args: argparse.Namespace, handler_variables: dict[str, str] | No
         check_endpoint(streams, args.stream_arn, args.endpoint_url)
     except EndpointConnectionError as exc:
         raise EndpointError(f"cannot reach {args.endpoint_url or 'AWS'}: {exc}") from exc
+    except NoCredentialsError as exc:
+        raise EndpointError(credentials_hint(args.endpoint_url)) from exc
     destination_arn = args.destination_arn or settings.esm.destination_arn
     destination = (
         OnFailureDestination(
@@ -144,6 +170,7 @@ def _run_stream(args: argparse.Namespace, handler_variables: dict[str, str] | No
         endpoint_url=args.endpoint_url,
         logs=parse_log_target(args.function_logs),
     )
+    reporter = Reporter()
     poller = Poller(
         settings=settings.esm,
         streams_client=streams,
@@ -153,27 +180,101 @@ def _run_stream(args: argparse.Namespace, handler_variables: dict[str, str] | No
         destination=destination,
         checkpoints=CheckpointStore(args.state_file, args.stream_arn),
         poll_interval=args.poll_interval,
-        listener=report_event,
+        listener=reporter,
     )
     print(f"polling {args.stream_arn} (Ctrl-C to stop)", file=sys.stderr)
-    with stop_on_signals(poller.stop_event):
+    with stop_on_signals(poller.stop_event), status_lines(poller, args.status_interval):
         counters = poller.run(until_drained=args.until_drained)
+    print(format_status_line(poller.health()), file=sys.stderr)
     print(json.dumps({"counters": counters.as_dict(), "checkpoints": poller.checkpoint_snapshot()}, indent=2))
+    if reporter.never_started:
+        print(
+            f"error: the function never started: all {reporter.init_failures} invocation(s) failed "
+            f"its init ({reporter.last_init_error}); see the function log above",
+            file=sys.stderr,
+        )
+        return EXIT_ATTENTION
     return EXIT_OK
 
 
-def report_event(event: PollerEvent) -> None:
-    """What a long-running ``run`` tells the operator as it happens."""
-    if isinstance(event, Parked):
-        first, last = event.batch.sequence_numbers[0], event.batch.sequence_numbers[-1]
-        print(
-            f"parked {len(event.entries)} record(s) of {event.shard_id} ({first}..{last}) "
-            "on the failure destination",
-            file=sys.stderr,
-        )
-    elif isinstance(event, Trimmed):
-        print(
-            f"warning: {event.shard_id}: records after checkpoint {event.checkpoint} are past the stream's "
-            "retention; reading restarted at the trim horizon",
-            file=sys.stderr,
-        )
+@contextmanager
+def status_lines(poller: Poller, interval: float) -> Iterator[None]:
+    """Print the mapping's health every ``interval`` seconds while the block runs (0: never)."""
+    done = threading.Event()
+
+    def report() -> None:
+        while not done.wait(interval):
+            print(format_status_line(poller.health()), file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=report, name="status", daemon=True)
+    if interval > 0:
+        thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        if thread.is_alive():
+            thread.join()
+
+
+class Reporter:
+    """What a long-running ``run`` tells the operator as it happens (a poller listener)."""
+
+    #: Distinct errors whose full log block was shown; later repeats get one line.
+    SEEN_LIMIT = 256
+
+    def __init__(self) -> None:
+        self.init_failures = 0
+        self.started = False  # some invocation got past the init
+        self.last_init_error = ""
+        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def never_started(self) -> bool:
+        """Every invocation failed the function's init."""
+        return self.init_failures > 0 and not self.started
+
+    def __call__(self, event: PollerEvent) -> None:
+        with self._lock:
+            self._report(event)
+
+    def _report(self, event: PollerEvent) -> None:
+        if isinstance(event, Invoked):
+            result = event.result
+            if result.during_init:
+                self.init_failures += 1
+                self.last_init_error = f"{result.error_type}: {result.error_message}"
+            else:
+                self.started = True
+            lines = function_log_lines(result)
+            if not lines:
+                return
+            key = (str(result.error_type), str(result.error_message))
+            where = f"{event.shard_id}, request {result.request_id}, {len(event.entries)} record(s)"
+            if key in self._seen:
+                print(f"function error again ({where}): {lines[0]}", file=sys.stderr)
+                return
+            self._seen[key] = None
+            if len(self._seen) > self.SEEN_LIMIT:
+                self._seen.popitem(last=False)
+            print(f"function log ({where}):", file=sys.stderr)
+            for line in lines:
+                print(f"  {line}", file=sys.stderr)
+        elif isinstance(event, Parked):
+            first, last = event.batch.sequence_numbers[0], event.batch.sequence_numbers[-1]
+            where = f"{len(event.entries)} record(s) of {event.shard_id} ({first}..{last})"
+            if event.batch.sent:
+                print(f"parked {where} on the failure destination", file=sys.stderr)
+            else:
+                print(
+                    f"discarded {where}: no on-failure destination is configured (as on AWS, the "
+                    "records are dropped; set destination_arn or --destination-arn to keep them)",
+                    file=sys.stderr,
+                )
+        elif isinstance(event, Trimmed):
+            print(
+                f"warning: {event.shard_id}: records after checkpoint {event.checkpoint} are past the "
+                "stream's retention; reading restarted at the trim horizon",
+                file=sys.stderr,
+            )

@@ -22,7 +22,7 @@ from pipeline.settings.model import (
     FunctionSettings,
     Settings,
 )
-from pipeline.settings.terraform import DEFAULT_CACHE_DIR, module_dir, render_module
+from pipeline.settings.terraform import DEFAULT_CACHE_DIR, declared_variables, module_dir, render_module
 
 ESM_MODULE = module_dir("esm-settings")
 HANDLER_MODULE = module_dir("handler-settings")
@@ -51,11 +51,14 @@ def load_from_modules(
     handler_variables: Mapping[str, str] | None = None,
     cache_dir: Path | None = DEFAULT_CACHE_DIR,
 ) -> Settings:
-    """Render both provider-free modules on one tfvars file."""
-    mapping = render_module(ESM_MODULE, var_file, cache_dir=cache_dir).get("mapping")
+    """Render both provider-free modules on one tfvars file (a key neither declares is an error)."""
+    shared = declared_variables(ESM_MODULE) | declared_variables(HANDLER_MODULE)
+    mapping = render_module(ESM_MODULE, var_file, cache_dir=cache_dir, also_declared=shared).get("mapping")
     if not isinstance(mapping, dict):
         raise SettingsError(f"{ESM_MODULE} has no `mapping` output")
-    handler = render_module(HANDLER_MODULE, var_file, handler_variables, cache_dir=cache_dir)
+    handler = render_module(
+        HANDLER_MODULE, var_file, handler_variables, cache_dir=cache_dir, also_declared=shared
+    )
     function = FunctionSettings(
         environment={str(k): str(v) for k, v in (handler.get("environment_variables") or {}).items()},
         timeout=int(handler["timeout"]),

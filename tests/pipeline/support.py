@@ -124,6 +124,7 @@ class Harness:
         clock: Callable[[], float] | None = None,
         listener: Listener | None = None,
         destination: OnFailureDestination | None = None,
+        no_destination: bool = False,
     ) -> Poller:
         settings = self.load_settings(tfvars)
         function = self.function(settings)
@@ -135,8 +136,9 @@ class Harness:
             stream_arn=arn,
             invoker_factory=lambda: LambdaWorker(function),
             function_arn=function.function_arn,
-            destination=destination
-            or OnFailureDestination(self.table.resources.queue_arn, sqs=self.table.sqs),
+            destination=None
+            if no_destination
+            else destination or OnFailureDestination(self.table.resources.queue_arn, sqs=self.table.sqs),
             checkpoints=CheckpointStore(state_file, arn),
             poll_interval=0.05,
             retry_base_delay=0.0,
