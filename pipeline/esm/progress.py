@@ -34,6 +34,10 @@ class ShardProgress:
         for sequence_number in sequence_numbers:
             self._outstanding.pop(sequence_number, None)
 
+    def is_outstanding(self, sequence_number: str) -> bool:
+        """The record was read and is not done yet."""
+        return sequence_number in self._outstanding
+
     @property
     def outstanding(self) -> int:
         """Matching records read and not done."""

@@ -105,7 +105,11 @@ class ShardProcessor:
         in_flight = [
             InFlightBatch(batch.entries[0].sequence_number, batch.entries[-1].sequence_number, batch.attempts)
             for batch in (lane.current for lane in self.lanes)
-            if batch is not None and batch.attempts > 0 and batch.entries
+            # A batch whose first records are done (a partial failure) is being replaced by the rest.
+            if batch is not None
+            and batch.attempts > 0
+            and batch.entries
+            and self.progress.is_outstanding(batch.entries[0].sequence_number)
         ]
         if checkpoint is not None:
             in_flight += [

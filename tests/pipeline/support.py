@@ -125,6 +125,7 @@ class Harness:
         listener: Listener | None = None,
         destination: OnFailureDestination | None = None,
         no_destination: bool = False,
+        checkpoints: CheckpointStore | None = None,
     ) -> Poller:
         settings = self.load_settings(tfvars)
         function = self.function(settings)
@@ -139,7 +140,7 @@ class Harness:
             destination=None
             if no_destination
             else destination or OnFailureDestination(self.table.resources.queue_arn, sqs=self.table.sqs),
-            checkpoints=CheckpointStore(state_file, arn),
+            checkpoints=checkpoints or CheckpointStore(state_file, arn),
             poll_interval=0.05,
             retry_base_delay=0.0,
             listener=listener,

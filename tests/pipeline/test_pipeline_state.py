@@ -21,6 +21,7 @@ import pytest
 from pipeline.errors import StateFileError
 from pipeline.esm.checkpoints import CheckpointStore
 from pipeline.esm.events import Invoked, PollerEvent
+from pipeline.esm.state_file import parse_state
 from tests.pipeline.support import Harness, Table
 
 OTHER_STREAM = "arn:aws:dynamodb:us-east-1:123456789012:table/other/stream/2024-01-01T00:00:00.000"
@@ -240,3 +241,36 @@ def test_a_damaged_state_file_is_refused_before_anything_is_read(
     assert len(harness.invocations()) == 1  # only the first run's
     assert state.read_bytes() == before
     assert table.failure_bodies() == []
+
+
+class _CheckedStore(CheckpointStore):
+    """Parses every state file it writes with the poller's own strict reader."""
+
+    writes: int = 0
+
+    def _write(self) -> None:
+        super()._write()
+        assert self.path is not None
+        parse_state(self.path, self.path.read_text(), self.stream_arn)  # raises if it is not valid
+        self.writes += 1
+
+
+@pytest.mark.parametrize("tfvars", ["base.tfvars", "parallel.tfvars"])
+def test_every_state_file_written_is_one_the_poller_accepts(
+    harness: Harness, table: Table, tmp_path: Path, tfvars: str
+) -> None:
+    state = tmp_path / "state.json"
+    fail = "respond-seq:" + json.dumps({"batchItemFailures": [{"itemIdentifier": "SEQ"}]})
+    for index in range(12):
+        # Partial failures: the batch in flight is replaced by its rest, its first records done.
+        table.put(f"k{index}", fail if index % 3 == 2 else "ok")
+    store = _CheckedStore(state, table.resources.stream_arn)
+    poller = harness.poller(tfvars, checkpoints=store)
+
+    poller.run(until_drained=True, timeout=60)
+
+    assert store.writes > 0
+    counters = poller.counters.as_dict()
+    # One message per failing record (with 4 lanes a record after it in its batch is parked with it).
+    assert counters["on_failure_messages"] == 4
+    assert counters["records_parked"] + counters["records_succeeded"] == 12
