@@ -69,22 +69,44 @@ def load_from_modules(
     return Settings(esm=esm, function=function, source=str(var_file or "module defaults"))
 
 
-def _plan_resources(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    yield from module.get("resources") or []
-    for child in module.get("child_modules") or []:
-        yield from _plan_resources(child)
+def _object(value: Any, where: str, plan_json: Path) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SettingsError(f"{plan_json}: {where} must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+def _list(value: Any, where: str, plan_json: Path) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SettingsError(f"{plan_json}: {where} must be a JSON list, not {type(value).__name__}")
+    return value
+
+
+def _plan_resources(module: Mapping[str, Any], where: str, plan_json: Path) -> Iterator[Mapping[str, Any]]:
+    for index, resource in enumerate(_list(module.get("resources"), f"{where}.resources", plan_json)):
+        yield _object(resource, f"{where}.resources[{index}]", plan_json)
+    for index, child in enumerate(_list(module.get("child_modules"), f"{where}.child_modules", plan_json)):
+        at = f"{where}.child_modules[{index}]"
+        yield from _plan_resources(_object(child, at, plan_json), at, plan_json)
 
 
 def load_from_plan(plan_json: Path) -> Settings:
-    """Read the settings from ``terraform show -json <planfile>`` output."""
+    """Read the settings from ``terraform show -json <planfile>`` output.
+
+    A document of another shape is a SettingsError naming the part that is wrong, never a traceback.
+    """
     try:
         document = json.loads(plan_json.read_text())
     except (OSError, ValueError) as exc:
         raise SettingsError(f"cannot read the plan JSON {plan_json}: {exc}") from exc
     if not isinstance(document, dict):
         raise SettingsError(f"{plan_json}: not a `terraform show -json` document (not a JSON object)")
-    root = (document.get("planned_values") or {}).get("root_module") or {}
-    resources = list(_plan_resources(root))
+    planned = _object(document.get("planned_values"), "planned_values", plan_json)
+    root = _object(planned.get("root_module"), "planned_values.root_module", plan_json)
+    resources = list(_plan_resources(root, "planned_values.root_module", plan_json))
     mappings = [r for r in resources if r.get("type") == "aws_lambda_event_source_mapping"]
     functions = [r for r in resources if r.get("type") == "aws_lambda_function"]
     if len(mappings) != 1 or len(functions) != 1:
@@ -92,16 +114,25 @@ def load_from_plan(plan_json: Path) -> Settings:
             f"{plan_json}: expected one aws_lambda_event_source_mapping and one aws_lambda_function, "
             f"found {len(mappings)} and {len(functions)}"
         )
-    esm = EsmSettings.from_plan_values(mappings[0].get("values") or {})
-    values = functions[0].get("values") or {}
-    environment: dict[str, str] = {}
-    for block in values.get("environment") or []:
-        environment.update({str(k): str(v) for k, v in (block.get("variables") or {}).items()})
-    function = FunctionSettings(
-        environment=environment,
-        timeout=int(values.get("timeout") or 3),
-        memory_size=int(values.get("memory_size") or 128),
-        handler=str(values.get("handler") or DEFAULT_HANDLER),
-        function_name=str(values.get("function_name") or DEFAULT_FUNCTION_NAME),
-    )
+    try:
+        esm = EsmSettings.from_plan_values(_object(mappings[0].get("values"), "mapping values", plan_json))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SettingsError(f"{plan_json}: aws_lambda_event_source_mapping values: {exc!r}") from exc
+    values = _object(functions[0].get("values"), "function values", plan_json)
+    try:
+        environment: dict[str, str] = {}
+        for block in _list(values.get("environment"), "aws_lambda_function environment", plan_json):
+            variables = _object(block, "aws_lambda_function environment", plan_json).get("variables")
+            environment.update(
+                {str(k): str(v) for k, v in _object(variables, "variables", plan_json).items()}
+            )
+        function = FunctionSettings(
+            environment=environment,
+            timeout=int(values.get("timeout") or 3),
+            memory_size=int(values.get("memory_size") or 128),
+            handler=str(values.get("handler") or DEFAULT_HANDLER),
+            function_name=str(values.get("function_name") or DEFAULT_FUNCTION_NAME),
+        )
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{plan_json}: aws_lambda_function values: {exc!r}") from exc
     return Settings(esm=esm, function=function, source=str(plan_json))

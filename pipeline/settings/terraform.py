@@ -119,8 +119,12 @@ def render_module(
     key = _cache_key(module, var_file, variables, extra)
     cached = cache_dir / f"{module.name}-{key}.json" if cache_dir is not None else None
     if cached is not None and cached.is_file():
-        outputs: dict[str, Any] = json.loads(cached.read_text())
-        return outputs
+        try:
+            outputs = json.loads(cached.read_text())
+        except (OSError, ValueError):
+            outputs = None  # a damaged cache entry is only a cache miss: render again, rewrite it
+        if isinstance(outputs, dict):
+            return outputs
     with tempfile.TemporaryDirectory(prefix=f"pipeline-{module.name}-") as scratch:
         work = Path(scratch)
         for path in _module_files(module):

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import MissingZipError
+from pipeline.errors import MissingZipError, SettingsError
 from pipeline.esm.batch_response import Verdict, evaluate_response
 from pipeline.esm.on_failure import Condition, DDBStreamBatchInfo, OnFailureMessage, ResponseContext
 from pipeline.runtime.function import LocalFunction
 from pipeline.runtime.invoker import InvokeStatus
 from pipeline.runtime.worker import LambdaWorker
-from pipeline.settings.loader import load_from_plan
+from pipeline.settings.loader import load_from_modules, load_from_plan
 from pipeline.settings.model import FunctionSettings
+from tests.pipeline.support import FIXTURES
 
 PROBE = """
 import os, sys
@@ -208,3 +209,82 @@ def test_settings_from_a_terraform_plan(tmp_path: Path) -> None:
     assert settings.function.memory_size == 512
     assert settings.function.environment == {"POWERTOOLS_LOG_LEVEL": "DEBUG"}
     assert settings.function.function_name == "fn"
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"planned_values": []}, "planned_values must be a JSON object, not list"),
+        (
+            {"planned_values": {"root_module": {"resources": [1]}}},
+            "planned_values.root_module.resources[0] must be a JSON object, not int",
+        ),
+        (
+            {"planned_values": {"root_module": {"child_modules": {"a": 1}}}},
+            "planned_values.root_module.child_modules must be a JSON list, not dict",
+        ),
+        (
+            {
+                "planned_values": {
+                    "root_module": {
+                        "resources": [
+                            {"type": "aws_lambda_event_source_mapping", "values": {"batch_size": "many"}},
+                            {"type": "aws_lambda_function", "values": {}},
+                        ]
+                    }
+                }
+            },
+            "aws_lambda_event_source_mapping values: "
+            "ValueError(\"invalid literal for int() with base 10: 'many'\")",
+        ),
+        (
+            {
+                "planned_values": {
+                    "root_module": {
+                        "resources": [
+                            {
+                                "type": "aws_lambda_event_source_mapping",
+                                "values": {"filter_criteria": [{"filter": [{}]}]},
+                            },
+                            {"type": "aws_lambda_function", "values": {}},
+                        ]
+                    }
+                }
+            },
+            "aws_lambda_event_source_mapping values: KeyError('pattern')",
+        ),
+        (
+            {
+                "planned_values": {
+                    "root_module": {
+                        "resources": [
+                            {"type": "aws_lambda_event_source_mapping", "values": {}},
+                            {"type": "aws_lambda_function", "values": {"environment": "x"}},
+                        ]
+                    }
+                }
+            },
+            "aws_lambda_function environment must be a JSON list, not str",
+        ),
+    ],
+)
+def test_a_plan_of_another_shape_is_a_settings_error(tmp_path: Path, document: object, expected: str) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+
+    with pytest.raises(SettingsError) as caught:
+        load_from_plan(path)
+
+    assert str(caught.value) == f"{path}: {expected}"
+
+
+def test_a_damaged_settings_cache_entry_is_rendered_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = load_from_modules(FIXTURES / "base.tfvars", cache_dir=cache)
+    for entry in cache.glob("*.json"):
+        entry.write_text('{"mapping": ')  # truncated
+
+    again = load_from_modules(FIXTURES / "base.tfvars", cache_dir=cache)
+
+    assert again == first
+    assert all(json.loads(entry.read_text()) for entry in cache.glob("*.json"))
