@@ -30,6 +30,17 @@ def endpoint_url(text: str) -> str:
     return text
 
 
+def status_interval(text: str) -> float:
+    """A ``--status-interval`` value: 0 (never), or seconds up to an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} must be 0 (never) or seconds up to 3600")
+    return value
+
+
 def poll_interval(text: str) -> float:
     """A ``--poll-interval`` value: seconds, above 0 and at most :data:`MAX_POLL_INTERVAL`."""
     try:

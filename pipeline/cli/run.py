@@ -34,6 +34,7 @@ from pipeline.cli.arguments import (
     poll_interval,
     require_zip,
     settings_from,
+    status_interval,
 )
 from pipeline.errors import EXIT_ATTENTION, EXIT_OK, EndpointError, PipelineError
 from pipeline.esm.checkpoints import CheckpointStore
@@ -70,7 +71,7 @@ def register(commands: Any) -> None:
     )
     run.add_argument(
         "--status-interval",
-        type=float,
+        type=status_interval,
         default=5.0,
         metavar="SECONDS",
         help="print a status line this often (default 5; 0: never)",
@@ -115,10 +116,6 @@ def run_command(args: argparse.Namespace) -> int:
     """Entry point of ``run``."""
     if not args.stream_arn and not args.table_name and not args.embedded:
         raise PipelineError("run needs --stream-arn or --table-name (or --embedded)")
-    if not args.status_interval >= 0:
-        raise PipelineError(
-            f"--status-interval must be 0 (never) or a number of seconds, not {args.status_interval}"
-        )
     if not args.embedded:
         return _run_stream(args)
     use_fake_credentials()

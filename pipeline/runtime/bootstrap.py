@@ -137,7 +137,7 @@ def _invoke(handler: Handler, request: dict[str, Any]) -> dict[str, Any]:
         return {"type": "result", "requestId": request_id, "ok": False, **_error_body(exc)}
     try:
         encoded = json.dumps(payload)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         body = _error_body(exc, "Runtime.MarshalError")
         return {"type": "result", "requestId": request_id, "ok": False, **body}
     return {"type": "result", "requestId": request_id, "ok": True, "payloadJson": encoded}

@@ -93,12 +93,16 @@ def test_an_invalid_endpoint_url_is_a_usage_error(command: list[str], value: str
     assert "Traceback" not in completed.stderr
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon", "61"])
-def test_an_invalid_poll_interval_is_a_usage_error(value: str) -> None:
-    completed = _pipeline("run", "--stream-arn", STREAM, "--poll-interval", value)
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--poll-interval", value) for value in ("0", "-1", "nan", "inf", "soon", "61")]
+    + [("--status-interval", value) for value in ("-1", "nan", "inf", "3601")],
+)
+def test_an_invalid_interval_is_a_usage_error(option: str, value: str) -> None:
+    completed = _pipeline("run", "--stream-arn", STREAM, option, value)
 
     assert completed.returncode == 2
-    assert "argument --poll-interval: " in completed.stderr
+    assert f"argument {option}: " in completed.stderr
     assert "Traceback" not in completed.stderr
 
 
