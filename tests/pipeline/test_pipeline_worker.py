@@ -166,3 +166,17 @@ def test_a_response_over_6_mb_fails_like_on_lambda(harness: Harness, table: Tabl
     )
     assert poller.counters.as_dict()["function_errors"] == 3
     assert len(table.failure_messages()) == 1
+
+
+def test_an_answer_too_deep_to_encode_is_a_marshal_error(harness: Harness, table: Table) -> None:
+    table.put("a", "deep-response")
+    errors: list[str] = []
+
+    def note(event: Any) -> None:
+        if getattr(event, "result", None) is not None and not event.result.ok:
+            errors.append(str(event.result.error_type))
+
+    harness.poller(listener=note).run(until_drained=True, timeout=60)
+
+    assert errors == ["Runtime.MarshalError"] * 3
+    assert len({entry["pid"] for entry in harness.invocations()}) == 1  # the environment survived

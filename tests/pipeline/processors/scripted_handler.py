@@ -13,7 +13,8 @@ It logs every invocation (request id, worker pid, sequence numbers, keys) as one
 * ``spawn-sleep:<seconds>``: starts a ``sleep 300`` child (its pid in ``$PIPELINE_TEST_LOG.child``),
   then sleeps;
 * ``protocol-garbage``: writes a line that is not JSON to the runtime's own response pipe;
-* ``huge-response``: returns a 7 MB answer (Lambda's limit is 6 MB).
+* ``huge-response``: returns a 7 MB answer (Lambda's limit is 6 MB); ``deep-response``: an answer
+  nested too deep to encode as JSON.
 
 An invocation that returns appends ``{"request_id", "started", "finished"}`` to
 ``$PIPELINE_TEST_LOG.ends``, so tests can tell which invocations overlapped.
@@ -93,6 +94,11 @@ def _handle(event: dict[str, Any], context: Any) -> Any:
             time.sleep(float(behaviour.removeprefix("spawn-sleep:")))
         elif behaviour == "protocol-garbage":
             os.write(int(sys.argv[2]), b"this is not a protocol message\n")  # the runtime's response fd
+        elif behaviour == "deep-response":
+            answer: list[Any] = []
+            for _ in range(100_000):
+                answer = [answer]
+            return answer
         elif behaviour == "huge-response":
             return {"padding": "x" * (7 * 1024 * 1024)}
     return {"batchItemFailures": failures}
