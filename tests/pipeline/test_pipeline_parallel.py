@@ -155,3 +155,42 @@ def test_a_partial_failure_retries_only_the_rest_of_its_lane(harness: Harness, t
     assert message.response_context is not None
     assert message.response_context.function_error is None  # it returned normally
     assert poller.counters.as_dict()["records_succeeded"] == 3
+
+
+def test_a_restart_loses_nothing_and_replays_nothing_before_the_checkpoint(
+    harness: Harness, table: Table, tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    keys = [key for index in range(FACTOR) for key in keys_by_lane(3, "r")[index]]
+    for key in keys:
+        table.put(key, "sleep:0.1")
+    invoked = 0
+
+    def stop_after_four(event: PollerEvent) -> None:
+        nonlocal invoked
+        if isinstance(event, Invoked):
+            invoked += 1
+            if invoked == 4:
+                first.stop_event.set()
+
+    first = harness.poller("parallel.tfvars", state_file=state, listener=stop_after_four)
+    first.run(timeout=60)
+    (saved,) = json.loads(state.read_text())["shards"].values()
+    first_run = len(harness.invocations())
+
+    harness.run("parallel.tfvars", state_file=state)
+
+    invocations = harness.invocations()
+    done_before = int(saved["checkpoint"]) if saved["checkpoint"] else 0
+    # Every record ran to success at least once; none at or before the saved checkpoint ran again.
+    assert {seq for entry in invocations for seq in entry["seqs"]} == {
+        s for seqs in table.seqs().values() for s in seqs
+    }
+    assert all(int(seq) > done_before for entry in invocations[first_run:] for seq in entry["seqs"])
+    (final,) = json.loads(state.read_text())["shards"].values()
+    assert final == {
+        "checkpoint": table.records()[-1]["dynamodb"]["SequenceNumber"],
+        "finished": False,
+        "inFlight": [],
+    }
+    assert table.failure_bodies() == []
