@@ -137,9 +137,9 @@ def test_root_module_plan_has_unknowns_exactly_where_values_come_from_aws(
         "destination_config",
         # the new table's stream ARN.
         "event_source_arn",
+        "function_arn",
         # the function it invokes: the alias ARN, known once the function is created.
         "function_name",
-        "function_arn",
         "id",
         "last_modified",
         "last_processing_result",
