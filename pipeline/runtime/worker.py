@@ -38,14 +38,19 @@ from typing import IO, Any
 from pipeline.errors import MissingZipError, PipelineError
 from pipeline.runtime.function import LocalFunction
 from pipeline.runtime.invoker import InvokeResult, InvokeStatus
+from pipeline.runtime.protocol import (
+    MAX_MESSAGE_BYTES,
+    MAX_RESPONSE_BYTES,
+    ProtocolError,
+    ResponseTooLargeError,
+    check_result,
+    stack_trace,
+    too_large,
+)
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 # Lambda's init phase has its own limit, separate from the function timeout.
 INIT_TIMEOUT_SECONDS = 10.0
-#: Lambda's limit for a synchronous invocation's response (6 MB), in bytes.
-MAX_RESPONSE_BYTES = 6_291_556
-#: A protocol line carries the response JSON-encoded inside JSON: escaping may double it.
-MAX_MESSAGE_BYTES = 2 * MAX_RESPONSE_BYTES + 4096
 # Credentials and SDK settings the handler needs to reach the same AWS (or moto) as the poller.
 PASSTHROUGH_ENV = (
     "AWS_ACCESS_KEY_ID",
@@ -58,14 +63,6 @@ PASSTHROUGH_ENV = (
     "AWS_ACCOUNT_ID_ENDPOINT_MODE",
     "AWS_ENDPOINT_URL",
 )
-
-
-class ProtocolError(Exception):
-    """The worker sent a line that is not a message of the protocol."""
-
-
-class ResponseTooLargeError(Exception):
-    """The worker's answer outgrew any payload Lambda would return."""
 
 
 class _WorkerProcess:
@@ -281,7 +278,7 @@ class LambdaWorker:
         try:
             process.send({"requestId": request_id, "deadlineMs": deadline_ms, "event": event})
             message = process.read_message(deadline)
-            payload_json = _check_result(message, request_id)
+            payload_json = check_result(message, request_id)
         except (BrokenPipeError, EOFError):
             return self._crashed(request_id, started, cold)
         except ProtocolError as exc:
@@ -296,7 +293,7 @@ class LambdaWorker:
             )
         except ResponseTooLargeError as exc:
             self._replace()
-            return _too_large(request_id, exc.args[0], started, cold)
+            return too_large(request_id, exc.args[0], started, cold)
         if message is None:
             self._replace()
             return InvokeResult(
@@ -311,7 +308,7 @@ class LambdaWorker:
         if payload_json is not None:
             size = len(payload_json.encode("utf-8"))
             if size > MAX_RESPONSE_BYTES:
-                return _too_large(request_id, size, started, cold)
+                return too_large(request_id, size, started, cold)
             return InvokeResult(
                 InvokeStatus.OK,
                 request_id,
@@ -326,7 +323,7 @@ class LambdaWorker:
             error_message=str(message.get("errorMessage")),
             duration_ms=duration,
             cold_start=cold,
-            stack_trace=_stack_trace(message),
+            stack_trace=stack_trace(message),
         )
 
     def _start(self) -> tuple[str, str, tuple[str, ...]] | None:
@@ -347,7 +344,7 @@ class LambdaWorker:
             return ("Sandbox.Timedout", f"Init timed out after {INIT_TIMEOUT_SECONDS:.2f} seconds", ())
         if not message.get("ok"):
             self._replace()
-            return (str(message.get("errorType")), str(message.get("errorMessage")), _stack_trace(message))
+            return (str(message.get("errorType")), str(message.get("errorMessage")), stack_trace(message))
         return None
 
     def _crashed(self, request_id: str, started: float, cold: bool) -> InvokeResult:
@@ -375,41 +372,3 @@ class LambdaWorker:
         if self._process is not None:
             self._process.close()
             self._process = None
-
-
-def _check_result(message: dict[str, Any] | None, request_id: str) -> str | None:
-    """The result's ``payloadJson`` (None: a timeout or an error result); ProtocolError if malformed."""
-    if message is None:
-        return None
-    if message.get("type") != "result" or message.get("requestId") != request_id:
-        raise ProtocolError(f"expected the result of {request_id}, got {json.dumps(message)[:120]}")
-    if message.get("ok") is True:
-        payload_json = message.get("payloadJson")
-        if not isinstance(payload_json, str):
-            raise ProtocolError("a successful result without payloadJson")
-        try:
-            json.loads(payload_json)
-        except (ValueError, RecursionError) as exc:
-            raise ProtocolError(f"payloadJson is not JSON: {exc}") from None
-        return payload_json
-    if message.get("ok") is not False:
-        raise ProtocolError(f"ok must be true or false: {message.get('ok')!r}")
-    return None
-
-
-def _too_large(request_id: str, size: int, started: float, cold: bool) -> InvokeResult:
-    """Lambda fails an invocation whose response exceeds 6 MB with this error."""
-    return InvokeResult(
-        InvokeStatus.ERROR,
-        request_id,
-        error_type="Function.ResponseSizeTooLarge",
-        error_message=f"Response payload size ({size} bytes) exceeded maximum allowed payload size "
-        f"({MAX_RESPONSE_BYTES} bytes).",
-        duration_ms=(time.monotonic() - started) * 1000,
-        cold_start=cold,
-    )
-
-
-def _stack_trace(message: dict[str, Any]) -> tuple[str, ...]:
-    stack = message.get("stackTrace")
-    return tuple(str(line) for line in stack) if isinstance(stack, list) else ()
