@@ -130,7 +130,7 @@ variable "starting_position" {
 }
 
 variable "parallelization_factor" {
-  description = "Concurrent batches per shard (1-10). Records with the same partition key stay in order; above 1, order across keys in a shard is not kept."
+  description = "Concurrent batches per shard (1-10). Records of the same item (same partition and sort key) stay in order and are never in two batches at once; above 1, order across items in a shard is not kept."
   type        = number
   default     = 1
   nullable    = false

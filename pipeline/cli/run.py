@@ -63,7 +63,7 @@ def register(commands: Any) -> None:
     stream.add_argument("--table-name", help="read this table's latest stream")
     run.add_argument("--region", help="AWS region (default: from the stream ARN or the SDK)")
     run.add_argument(
-        "--destination-arn", help="on-failure SQS queue or SNS topic ARN (default: from the plan)"
+        "--destination-arn", help="on-failure SQS queue, SNS topic or S3 bucket ARN (default: from the plan)"
     )
     run.add_argument("--state-file", type=Path, help="checkpoints, so the next run resumes (default: none)")
     run.add_argument(
@@ -155,6 +155,7 @@ def _run_stream(args: argparse.Namespace, handler_variables: dict[str, str] | No
             destination_arn,
             sqs=client("sqs", args.endpoint_url, region),
             sns=client("sns", args.endpoint_url, region),
+            s3=client("s3", args.endpoint_url, region),
         )
         if destination_arn
         else None

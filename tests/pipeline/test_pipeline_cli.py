@@ -54,7 +54,7 @@ def test_demo_runs_the_workload_and_agrees_with_the_settings(test_zip: Path) -> 
 
 def test_demo_follows_the_tfvars(test_zip: Path) -> None:
     completed = _pipeline(
-        "demo", "--zip", str(test_zip), "--quiet", "--var-file", str(FIXTURES / "base.tfvars")
+        "demo", "--zip", str(test_zip), "--quiet", "--var-file", str(FIXTURES / "demo.tfvars")
     )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import pytest
 
 from tests.pipeline.support import FIXTURES, ROOT, Table
@@ -335,3 +336,30 @@ def test_run_prints_a_status_line_every_few_seconds(endpoint: str, table: Table,
         "0 record(s) behind, 0 batch(es) in flight | polled 1, filtered out 0, invoked 1, failed 0, "
         "dropped 0, to destination 0"
     )
+
+
+def test_run_parks_on_an_s3_destination(endpoint: str, table: Table, test_zip: Path) -> None:
+    """``run --destination-arn arn:aws:s3:::BUCKET`` writes AWS's object: the record plus its batch."""
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    bucket = f"parked-{table.name}"
+    s3.create_bucket(Bucket=bucket)
+    _profile(table, "u-bad", email="not an email")
+
+    completed = _pipeline(
+        *_run_args(
+            endpoint, table, test_zip, "--until-drained", "--destination-arn", f"arn:aws:s3:::{bucket}"
+        )
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    (key,) = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    shard = table.streams.describe_stream(StreamArn=table.resources.stream_arn)["StreamDescription"][
+        "Shards"
+    ][0]
+    assert key.startswith("aws/lambda/")
+    assert key.split("/")[3] == shard["ShardId"]
+    document = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    seq = table.seqs()["u-bad"][0]
+    assert document["DDBStreamBatchInfo"]["startSequenceNumber"] == seq
+    assert [record["dynamodb"]["SequenceNumber"] for record in document["payload"]["Records"]] == [seq]
+    assert json.loads(completed.stdout)["counters"]["records_parked"] == 1
