@@ -29,6 +29,8 @@ NOOP_PROCESSOR = "benchmarks.noop_processor:process_record"
 
 # Applied to every variant alike: nothing is written per record or per batch, so terminal or
 # pipe I/O cannot dominate the figures.
+# The variable names are spelled out rather than imported from handler/config.py: this process
+# must import `handler` from the zip under test, never from the checkout.
 QUIET_ENVIRONMENT = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_METRICS_DISABLED": "true",
