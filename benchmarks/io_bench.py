@@ -1,7 +1,8 @@
 """``make bench`` (stream part): the I/O-bound batch, and what one failure costs.
 
 1. I/O-bound batch (benchmarks/io_workload.py): 100 profile INSERTs, each with an idempotency
-   save and an SNS publish on moto in its own process, every AWS call delayed ``--delay-ms``.
+   save and an SNS publish on moto (a process per service, keep-alive connections), every AWS
+   call delayed ``--delay-ms``.
    Records/s, median of ``--rounds`` batches per variant, variants interleaved:
 
    * ours at ``--concurrency`` threads, and ours serial (for reference);
@@ -51,7 +52,7 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--zip", type=Path, help="import the handler from this zip (default: the checkout)")
     parser.add_argument("--out", type=Path, required=True, help="JSON file for the figures")
     parser.add_argument("--records", type=int, default=100, help=f"records per batch (> {FAILING_INDEX})")
-    parser.add_argument("--rounds", type=int, default=3, help="timed batches per variant")
+    parser.add_argument("--rounds", type=int, default=5, help="timed batches per variant")
     parser.add_argument("--concurrency", type=int, default=16, help="threads of the concurrent variants")
     parser.add_argument("--delay-ms", type=float, default=10.0, help="injected wait before every AWS call")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -236,8 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="io-bench-") as scratch:
         if args.zip is not None:
             _import_from_zip(args.zip, Path(scratch) / "task")
-        with io_workload.MotoProcess() as moto:
-            io_workload.use_endpoint(moto.endpoint_url)
+        with io_workload.MotoProcess() as dynamodb, io_workload.MotoProcess() as sns:
+            io_workload.use_endpoints(dynamodb=dynamodb.endpoint_url, sns=sns.endpoint_url)
             io = measure_io(args)
         failure = measure_after_failure(args.records, args.concurrency)
     load_at_end = os.getloadavg()[0]
@@ -266,8 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{platform.machine()}; load average {load_at_start:.2f} at start, {load_at_end:.2f} at end, "
         f"on {cores} cores",
         "",
-        f"I/O-bound batch: profile processor + SNS + idempotency on moto (own process), every AWS call "
-        f"+{args.delay_ms:g} ms; median of {args.rounds} batches:",
+        f"I/O-bound batch: profile processor + SNS + idempotency on moto (a process per service), "
+        f"every AWS call +{args.delay_ms:g} ms; median of {args.rounds} batches:",
         f"  {'variant':<48} {'records/s':>10} {'s/batch':>8}",
         *(
             f"  {figures['label']:<48} {figures['records_per_second']:>10,.1f} "

@@ -2,8 +2,8 @@
 
 Every record of a 100-INSERT batch costs three AWS calls: Powertools idempotency saves the record
 as in progress (PutItem) and then as completed (UpdateItem), and the processor publishes one SNS
-notification. moto stands in for AWS in a process of its own (:class:`MotoProcess`), so its CPU is
-not the handler's; a botocore ``before-send`` hook (:func:`delay_every_call`) adds a fixed wait
+notification. moto stands in for AWS, one process per service (:class:`MotoProcess`), so its CPU
+is not the handler's; a botocore ``before-send`` hook (:func:`delay_every_call`) adds a fixed wait
 to every call, standing for the network time real AWS costs.
 
 Two handlers do the same work:
@@ -44,35 +44,53 @@ ENVIRONMENT = {
 Handle = Callable[[Mapping[str, Any], object], object]
 
 
-# moto's server, with two of its per-request costs that depend on nothing in the request done
-# once: listing its own package directory to map a host to a service (dozens of stat calls per
-# request), and reflecting over a response class for its method names. Real AWS spends no client
-# CPU at all; this keeps the fake's fixed overhead from standing in for more than it must.
+# moto's WSGI app (what ``moto_server`` runs), served the way AWS's endpoints behave rather than
+# the way werkzeug's development server does, so the fake's own overhead stands in for as little
+# client time as it must:
+# * waitress keeps HTTP connections alive, as AWS does; werkzeug's dev server closes every
+#   connection after one response, so each AWS call would also cost a TCP connect, a new server
+#   thread and a reconnect in the client under test;
+# * two per-request costs that depend on nothing in the request are done once: listing moto's
+#   package directory to map a host to a service (dozens of stat calls per request), and
+#   reflecting over a response class for its method names.
 _MOTO_SERVER = """
-import functools, sys
+import functools, os, sys
 import moto.backends as backends
 import moto.core.responses as responses
 modules = tuple(backends.list_of_moto_modules())
 backends.list_of_moto_modules = lambda: modules
 responses.method_names_from_class = functools.cache(responses.method_names_from_class)
-from moto.server import main
-main(sys.argv[1:])
+import waitress
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+port = int(sys.argv[1])
+os.environ.setdefault("MOTO_PORT", str(port))
+waitress.serve(
+    DomainDispatcherApplication(create_backend_app),
+    host="127.0.0.1", port=port, threads=int(sys.argv[2]), _quiet=True,
+)
 """
 
 
 class MotoProcess:
-    """moto's server (``moto.server.main``) on a free loopback port, in its own process."""
+    """moto's app on a free loopback port, in its own process, with keep-alive connections."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 16) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
+        self.threads = threads
         self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("the moto server process is not running")
+        return self._process.pid
 
     def __enter__(self) -> MotoProcess:
         self._process = subprocess.Popen(
-            [sys.executable, "-c", _MOTO_SERVER, "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-c", _MOTO_SERVER, str(self.port), str(self.threads)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -94,10 +112,16 @@ class MotoProcess:
             self._process.wait(timeout=30)
 
 
-def use_endpoint(endpoint_url: str) -> None:
-    """Point every boto3 client of this process at moto, with moto's fake credentials."""
+def use_endpoints(*, dynamodb: str, sns: str) -> None:
+    """Point every boto3 client of this process at moto, one endpoint per service as on AWS.
+
+    DynamoDB and SNS are separate services with separate endpoints on AWS; one moto process each
+    keeps one fake's CPU from capping the other's calls (``AWS_ENDPOINT_URL_<SERVICE>`` is
+    botocore's per-service endpoint setting).
+    """
     os.environ.update(ENVIRONMENT)
-    os.environ["AWS_ENDPOINT_URL"] = endpoint_url
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb
+    os.environ["AWS_ENDPOINT_URL_SNS"] = sns
 
 
 @dataclass(frozen=True)
