@@ -15,9 +15,11 @@ locals {
   idempotency_enabled = var.create_idempotency_table || var.idempotency_table_arn != null
   notification_on     = var.create_notification_topic || var.notification_topic_arn != null
 
-  # Nothing is created from an invalid combination; the output preconditions
-  # in outputs.tf then report what to change.
-  create = var.create && local.has_stream_source && local.has_on_failure_destination
+  # Only the create switch gates what is built, never whether a given ARN is
+  # null: the ARN of a resource made in the same apply is unknown at plan, and
+  # a count may not depend on it. A missing stream or destination is reported
+  # by the preconditions of outputs.tf.
+  create = var.create
 
   table_name              = coalesce(var.table_name, var.name)
   function_name           = coalesce(var.function_name, var.name)
@@ -175,10 +177,12 @@ module "execution_role" {
 
   # Built with create_role = false too: its policy_document_json output is
   # what a role of your own must allow.
-  create               = local.create && var.create_role
-  name                 = local.role_name
-  path                 = var.role_path
-  permissions_boundary = var.role_permissions_boundary
+  create = local.create && var.create_role
+  name   = local.role_name
+  # A missing stream or destination is reported by outputs.tf in the root's terms.
+  check_required_inputs = false
+  path                  = var.role_path
+  permissions_boundary  = var.role_permissions_boundary
 
   stream_arn         = local.stream_arn
   stream_kms_key_arn = local.stream_kms_key_arn
@@ -290,6 +294,7 @@ module "event_source_mapping" {
 
   # function_name is the alias: a deploy or a rollback is the alias moving.
   create                     = local.create
+  check_required_inputs      = false # a missing stream: outputs.tf, in the root's terms
   function_name              = module.lambda_function.alias_arn
   event_source_arn           = local.stream_arn
   kms_key_arn                = var.event_source_mapping_kms_key_arn

@@ -587,3 +587,29 @@ run "idempotency_table_ttl" {
     error_message = "The idempotency table must use Powertools' id key and expiration TTL."
   }
 }
+
+# Used on their own, the role and the mapping still refuse a missing stream
+# (the root turns these checks off and reports it in its own terms).
+run "execution_role_standalone_needs_a_stream" {
+  command = plan
+  module {
+    source = "./modules/execution-role"
+  }
+  variables {
+    name          = "profiles"
+    log_group_arn = "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/profiles"
+  }
+  expect_failures = [aws_iam_role_policy.this[0]]
+}
+
+run "event_source_mapping_standalone_needs_a_stream" {
+  command = plan
+  module {
+    source = "./modules/event-source-mapping"
+  }
+  variables {
+    function_name = "profiles"
+    settings      = run.esm_settings_without_batch_item_failures.mapping
+  }
+  expect_failures = [aws_lambda_event_source_mapping.this[0]]
+}

@@ -55,7 +55,7 @@ resource "aws_lambda_event_source_mapping" "this" {
 
   lifecycle {
     precondition {
-      condition     = var.function_name != null && var.event_source_arn != null
+      condition     = !var.check_required_inputs || (var.function_name != null && var.event_source_arn != null)
       error_message = "The mapping needs function_name and event_source_arn (the stream ARN)."
     }
   }

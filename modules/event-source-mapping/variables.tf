@@ -5,6 +5,13 @@ variable "create" {
   nullable    = false
 }
 
+variable "check_required_inputs" {
+  description = "Check at plan that function_name and event_source_arn are given. The root module sets false: it reports a missing stream itself, in terms of its own variables, so a mistake gives one error."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "function_name" {
   description = "Name or ARN of the function the mapping invokes."
   type        = string

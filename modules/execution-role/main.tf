@@ -187,12 +187,12 @@ resource "aws_iam_role_policy" "this" {
 
   lifecycle {
     precondition {
-      condition     = var.stream_arn != null && var.log_group_arn != null
+      condition     = !var.check_required_inputs || (var.stream_arn != null && var.log_group_arn != null)
       error_message = "stream_arn and log_group_arn are required: the role exists to read that stream and write to that log group."
     }
 
     precondition {
-      condition     = var.on_failure_destination_type == null || var.on_failure_destination_arn != null
+      condition     = !var.check_required_inputs || var.on_failure_destination_type == null || var.on_failure_destination_arn != null
       error_message = "on_failure_destination_type is set but on_failure_destination_arn is null: pass the destination's ARN or set on_failure_destination_type = null."
     }
 

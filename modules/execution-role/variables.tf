@@ -5,6 +5,13 @@ variable "create" {
   nullable    = false
 }
 
+variable "check_required_inputs" {
+  description = "Check at plan that stream_arn, log_group_arn and, with on_failure_destination_type set, on_failure_destination_arn are given. The root module sets false: it reports a missing stream or destination itself, in terms of its own variables, so a mistake gives one error."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "name" {
   description = "Role name; the inline policy gets the same name."
   type        = string
