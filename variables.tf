@@ -70,94 +70,6 @@ variable "table_name" {
   }
 }
 
-variable "hash_key" {
-  description = "Partition key of the created table."
-  type        = string
-  default     = "id"
-  nullable    = false
-
-  validation {
-    condition     = length(var.hash_key) > 0 && length(var.hash_key) <= 255
-    error_message = "hash_key must be 1-255 characters."
-  }
-}
-
-variable "hash_key_type" {
-  description = "Partition key type: S, N or B."
-  type        = string
-  default     = "S"
-  nullable    = false
-
-  validation {
-    condition     = contains(["S", "N", "B"], var.hash_key_type)
-    error_message = "hash_key_type must be S, N or B."
-  }
-}
-
-variable "range_key" {
-  description = "Sort key of the created table. null: none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.range_key == null || try(length(var.range_key) > 0 && length(var.range_key) <= 255, false)
-    error_message = "range_key must be null or 1-255 characters."
-  }
-}
-
-variable "range_key_type" {
-  description = "Sort key type: S, N or B."
-  type        = string
-  default     = "S"
-  nullable    = false
-
-  validation {
-    condition     = contains(["S", "N", "B"], var.range_key_type)
-    error_message = "range_key_type must be S, N or B."
-  }
-}
-
-variable "billing_mode" {
-  description = "PAY_PER_REQUEST or PROVISIONED (then set read_capacity and write_capacity)."
-  type        = string
-  default     = "PAY_PER_REQUEST"
-  nullable    = false
-
-  validation {
-    condition     = contains(["PAY_PER_REQUEST", "PROVISIONED"], var.billing_mode)
-    error_message = "billing_mode must be PAY_PER_REQUEST or PROVISIONED."
-  }
-}
-
-variable "read_capacity" {
-  description = "Provisioned read capacity (PROVISIONED only)."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.read_capacity == null || coalesce(var.read_capacity, 1) >= 1
-    error_message = "read_capacity must be null or at least 1."
-  }
-}
-
-variable "write_capacity" {
-  description = "Provisioned write capacity (PROVISIONED only)."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.write_capacity == null || coalesce(var.write_capacity, 1) >= 1
-    error_message = "write_capacity must be null or at least 1."
-  }
-}
-
-variable "point_in_time_recovery_enabled" {
-  description = "Point-in-time recovery on the created table."
-  type        = bool
-  default     = true
-  nullable    = false
-}
-
 variable "table_kms_key_arn" {
   description = "Customer-managed KMS key for the created table (and its stream). null: the AWS managed key; encryption at rest is always on."
   type        = string
@@ -166,36 +78,6 @@ variable "table_kms_key_arn" {
   validation {
     condition     = var.table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.table_kms_key_arn))
     error_message = "table_kms_key_arn must be null or a KMS key ARN."
-  }
-}
-
-variable "ttl_attribute_name" {
-  description = "TTL attribute of the created table (epoch seconds). null: TTL off. Expiries arrive as REMOVE records."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.ttl_attribute_name == null || try(length(var.ttl_attribute_name) > 0, false)
-    error_message = "ttl_attribute_name must be null or a non-empty attribute name."
-  }
-}
-
-variable "deletion_protection_enabled" {
-  description = "Deletion protection on the created table."
-  type        = bool
-  default     = false
-  nullable    = false
-}
-
-variable "table_class" {
-  description = "STANDARD or STANDARD_INFREQUENT_ACCESS."
-  type        = string
-  default     = "STANDARD"
-  nullable    = false
-
-  validation {
-    condition     = contains(["STANDARD", "STANDARD_INFREQUENT_ACCESS"], var.table_class)
-    error_message = "table_class must be STANDARD or STANDARD_INFREQUENT_ACCESS."
   }
 }
 
@@ -637,54 +519,6 @@ variable "lambda_filename" {
   }
 }
 
-variable "runtime" {
-  description = "python3.14, python3.13 or python3.12 (package the zip for the same one: make package RUNTIME=...). Lambda deprecates python3.12 on 2028-10-31, python3.13 and python3.14 on 2029-06-30."
-  type        = string
-  default     = "python3.13"
-  nullable    = false
-
-  validation {
-    condition     = contains(["python3.14", "python3.13", "python3.12"], var.runtime)
-    error_message = "runtime must be python3.14, python3.13 or python3.12 (python3.11 and older run on Amazon Linux 2, which Lambda deprecated on 2026-06-30: functions on them can no longer be created or updated)."
-  }
-}
-
-variable "architecture" {
-  description = "arm64 or x86_64 (package the zip for the same one)."
-  type        = string
-  default     = "arm64"
-  nullable    = false
-
-  validation {
-    condition     = contains(["arm64", "x86_64"], var.architecture)
-    error_message = "architecture must be arm64 or x86_64."
-  }
-}
-
-variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency: -1 none, 0 stops invocations, or a cap."
-  type        = number
-  default     = -1
-  nullable    = false
-
-  validation {
-    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
-    error_message = "reserved_concurrent_executions must be -1 (unreserved) or a whole number of at least 0."
-  }
-}
-
-variable "tracing_mode" {
-  description = "X-Ray tracing: Active or PassThrough."
-  type        = string
-  default     = "Active"
-  nullable    = false
-
-  validation {
-    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
-    error_message = "tracing_mode must be Active or PassThrough."
-  }
-}
-
 variable "lambda_kms_key_arn" {
   description = "Customer-managed KMS key for the function's environment at rest. null: the AWS managed key."
   type        = string
@@ -693,40 +527,6 @@ variable "lambda_kms_key_arn" {
   validation {
     condition     = var.lambda_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.lambda_kms_key_arn))
     error_message = "lambda_kms_key_arn must be null or a KMS key ARN."
-  }
-}
-
-variable "code_signing_config_arn" {
-  description = "Lambda code signing configuration ARN, if you sign packages."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]+$", var.code_signing_config_arn))
-    error_message = "code_signing_config_arn must be null or a Lambda code signing config ARN (arn:aws:lambda:<region>:<account>:code-signing-config:csc-...)."
-  }
-}
-
-variable "log_retention_in_days" {
-  description = "Days the function's logs are kept (a CloudWatch Logs retention value; 0 = never)."
-  type        = number
-  default     = 30
-  nullable    = false
-
-  validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "log_retention_in_days must be a CloudWatch Logs retention value: 0 (never), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
-  }
-}
-
-variable "log_kms_key_id" {
-  description = "KMS key ARN for the function's log group. null: service-managed encryption."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.log_kms_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.log_kms_key_id))
-    error_message = "log_kms_key_id must be null or a KMS key ARN."
   }
 }
 

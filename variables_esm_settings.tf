@@ -1,7 +1,7 @@
 # Generated from modules/esm-settings/variables.tf by `python -m devtools.tf_variables write`.
-# Do not edit: change the variable there and rerun the command. The root declares
-# these itself so that one flat tfvars file feeds the root and modules/esm-settings;
-# main.tf passes them to module.esm_settings.
+# Do not edit: change the variable there and rerun the command.
+# The root declares these itself so that one flat tfvars file feeds the root
+# and modules/esm-settings; main.tf passes them to module.esm_settings.
 # Not copied (declared by hand or generated elsewhere):
 #   stream_view_type: in variables.tf; at the root it also sets the created table's view type.
 

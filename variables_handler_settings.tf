@@ -1,7 +1,7 @@
 # Generated from modules/handler-settings/variables.tf by `python -m devtools.tf_variables write`.
-# Do not edit: change the variable there and rerun the command. The root declares
-# these itself so that one flat tfvars file feeds the root and modules/handler-settings;
-# main.tf passes them to module.handler_settings.
+# Do not edit: change the variable there and rerun the command.
+# The root declares these itself so that one flat tfvars file feeds the root
+# and modules/handler-settings; main.tf passes them to module.handler_settings.
 # Not copied (declared by hand or generated elsewhere):
 #   event_names: generated from modules/esm-settings; the root's one event_names feeds both.
 #   notification_topic_arn: in variables.tf; at the root it names an existing topic.

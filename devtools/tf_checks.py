@@ -36,7 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CHECKOV_VENV = ROOT / "build" / "checkov-venv"
 CHECKOV_REQUIREMENTS = ROOT / "requirements" / "checkov.txt"
 #: Directories never scanned: tool output and virtualenvs (which ship .tf test fixtures).
-CHECKOV_SKIP_PATHS = ("build", ".venv", ".terraform")
+#: tests/tf-fixtures stand for callers' own resources, planned under mock_provider and never
+#: applied: what the module ships is scanned in modules/, the root and examples/.
+CHECKOV_SKIP_PATHS = ("build", ".venv", ".terraform", "tests/tf-fixtures")
 #: init/validate/test of separate directories share nothing, so two run side by side.
 WORKERS = 2
 

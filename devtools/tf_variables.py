@@ -1,11 +1,13 @@
-"""Generate the root module's copies of the settings modules' variables, and check them.
+"""Generate the root module's copies of its submodules' variables, and check them.
 
 The root module stays flat: one tfvars file feeds ``terraform apply`` of the root and of the
 provider-free ``modules/esm-settings`` and ``modules/handler-settings`` (the local pipeline), so
-the root declares the settings variables itself. Those declarations are not kept by hand: each
-``variable`` block of a settings module's ``variables.tf`` is copied verbatim into a generated
-root file, except the few listed in :data:`SOURCES` whose root variable means more (they stay
-hand-written in the root ``variables.tf``).
+the root declares the settings variables itself; it also passes many of ``modules/stream-table``'s
+and ``modules/lambda-function``'s variables on unchanged. None of those declarations is kept by
+hand: each ``variable`` block is copied verbatim from the submodule's ``variables.tf`` into a
+generated root file. A settings module is copied whole except the few listed in :data:`SOURCES`
+whose root variable means more; of the other submodules only the listed variables are copied
+(the rest are the root's own, in ``variables.tf`` and ``variables_function.tf``).
 
 ``python -m devtools.tf_variables write`` rewrites the generated files; ``check`` exits 1, naming
 each stale or missing file, when ``write`` would change anything. Both also report a settings
@@ -39,6 +41,13 @@ class Source:
     call: str  # label of the root's module block that receives the variables
     #: Variables not copied, each with the reason (shown in the generated file's header).
     skip: Mapping[str, str] = field(default_factory=dict)
+    #: When given, only these variables are copied (in the module's order), and ``skip`` is empty.
+    include: tuple[str, ...] = ()
+    #: The generated file's opening comment: what these variables are, for a reader of the root.
+    about: str = ""
+
+    def copies(self, name: str) -> bool:
+        return name in self.include if self.include else name not in self.skip
 
 
 SOURCES: tuple[Source, ...] = (
@@ -59,6 +68,55 @@ SOURCES: tuple[Source, ...] = (
             "notification_topic_arn": "in variables.tf; at the root it names an existing topic",
             "idempotency_table_name": "in variables.tf; at the root it names the table to create",
         },
+    ),
+    Source(
+        module="modules/stream-table",
+        target="variables_stream_table.tf",
+        call="stream_table",
+        about="The table the module creates (create_table = true).",
+        include=(
+            "hash_key",
+            "hash_key_type",
+            "range_key",
+            "range_key_type",
+            "billing_mode",
+            "read_capacity",
+            "write_capacity",
+            "point_in_time_recovery_enabled",
+            "ttl_attribute_name",
+            "deletion_protection_enabled",
+            "table_class",
+        ),
+    ),
+    Source(
+        module="modules/lambda-function",
+        target="variables_lambda_function.tf",
+        call="lambda_function",
+        about="The function: runtime, versions and the alias the mapping invokes, logging, layers, VPC.",
+        include=(
+            "runtime",
+            "architecture",
+            "reserved_concurrent_executions",
+            "tracing_mode",
+            "code_signing_config_arn",
+            "log_retention_in_days",
+            "log_kms_key_id",
+            "create_log_group",
+            "log_group_name",
+            "logging_config_enabled",
+            "log_format",
+            "application_log_level",
+            "system_log_level",
+            "alias_name",
+            "alias_function_version",
+            "provisioned_concurrent_executions",
+            "snap_start",
+            "layers",
+            "powertools_layer_version",
+            "vpc_subnet_ids",
+            "vpc_security_group_ids",
+            "ephemeral_storage_size",
+        ),
     ),
 )
 
@@ -136,7 +194,11 @@ def wiring_problems(root: Path = ROOT, sources: Sequence[Source] = SOURCES) -> l
             problems.append(f'{root}: no module "{source.call}" block calling {source.module}')
             continue
         path, arguments = found
-        names = [block.name for block in variable_blocks(root / source.module / "variables.tf")]
+        names = [
+            block.name
+            for block in variable_blocks(root / source.module / "variables.tf")
+            if source.copies(block.name)
+        ]
         missing = [name for name in names if name not in arguments]
         if missing:
             problems.append(f"{path}: module.{source.call} does not set {', '.join(missing)}")
@@ -146,10 +208,19 @@ def wiring_problems(root: Path = ROOT, sources: Sequence[Source] = SOURCES) -> l
 def _header(source: Source) -> list[str]:
     lines = [
         f"# Generated from {source.module}/variables.tf by `{COMMAND}`.",
-        "# Do not edit: change the variable there and rerun the command. The root declares",
-        f"# these itself so that one flat tfvars file feeds the root and {source.module};",
-        f"# main.tf passes them to module.{source.call}.",
+        "# Do not edit: change the variable there and rerun the command.",
     ]
+    if source.include:
+        lines += [
+            f"# {source.about}",
+            f"# The root passes these to module.{source.call} unchanged; its own variables",
+            "# are in variables.tf and variables_function.tf.",
+        ]
+    else:
+        lines += [
+            "# The root declares these itself so that one flat tfvars file feeds the root",
+            f"# and {source.module}; main.tf passes them to module.{source.call}.",
+        ]
     if source.skip:
         lines.append("# Not copied (declared by hand or generated elsewhere):")
         lines += [f"#   {name}: {reason}." for name, reason in source.skip.items()]
@@ -158,7 +229,7 @@ def _header(source: Source) -> list[str]:
 
 def render(source: Source, blocks: Sequence[Block]) -> str:
     """The generated file's text: the header, then every block not skipped, in source order."""
-    kept = [block.text for block in blocks if block.name not in source.skip]
+    kept = [block.text for block in blocks if source.copies(block.name)]
     return "\n".join(_header(source)) + "\n\n" + "\n\n".join(kept) + "\n"
 
 
@@ -169,14 +240,20 @@ def generate(root: Path = ROOT, sources: Sequence[Source] = SOURCES) -> dict[Pat
     for source in sources:
         path = root / source.module / "variables.tf"
         blocks = variable_blocks(path)
-        unknown = sorted(set(source.skip) - {block.name for block in blocks})
+        declared = {block.name for block in blocks}
+        unknown = sorted(set(source.skip) - declared)
         if unknown:
             # A skip entry for a variable that is gone could later skip a new one by accident.
             raise VariablesError(
                 f"{path}: declares no {', '.join(unknown)}, listed as skipped in devtools/tf_variables.py"
             )
+        missing = [name for name in source.include if name not in declared]
+        if missing:
+            raise VariablesError(
+                f"{path}: declares no {', '.join(missing)}, listed as copied in devtools/tf_variables.py"
+            )
         for block in blocks:
-            if block.name in source.skip:
+            if not source.copies(block.name):
                 continue
             if block.name in owner:
                 raise VariablesError(
@@ -217,7 +294,7 @@ def check(root: Path = ROOT, sources: Sequence[Source] = SOURCES) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m devtools.tf_variables", description="root copies of the settings variables"
+        prog="python -m devtools.tf_variables", description="root copies of the submodules' variables"
     )
     parser.add_argument("command", choices=("write", "check"))
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")

@@ -298,7 +298,7 @@ variable "snap_start" {
 }
 
 variable "vpc_subnet_ids" {
-  description = "Subnets to attach the function to (with vpc_security_group_ids). The execution role then needs the network-interface permissions: modules/execution-role grants them with attach_vpc_policy. Empty: no VPC."
+  description = "Subnets to attach the function to (with vpc_security_group_ids). The execution role then needs the network-interface permissions: the root module grants them, scoped to these subnets and groups (modules/execution-role: attach_vpc_policy). Empty: no VPC."
   type        = list(string)
   default     = []
   nullable    = false

@@ -1,4 +1,4 @@
-"""The root's generated copies of the settings variables: fresh, regenerated verbatim, and checked."""
+"""The root's generated copies of its submodules' variables: fresh, regenerated verbatim, and checked."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from devtools.terraform import binary
 ROOT = tf_variables.ROOT
 ESM_FILE = "variables_esm_settings.tf"
 HANDLER_FILE = "variables_handler_settings.tf"
+TABLE_FILE = "variables_stream_table.tf"
+FUNCTION_FILE = "variables_lambda_function.tf"
+GENERATED = (ESM_FILE, HANDLER_FILE, TABLE_FILE, FUNCTION_FILE)
 
 NEW_VARIABLE = """
 variable "cold_start_budget_ms" {
@@ -27,10 +30,10 @@ variable "cold_start_budget_ms" {
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """The root's .tf files and both settings modules, copied."""
+    """The root's .tf files and the submodules it copies variables from."""
     for path in ROOT.glob("*.tf"):
         shutil.copy(path, tmp_path / path.name)
-    for module in ("esm-settings", "handler-settings"):
+    for module in ("esm-settings", "handler-settings", "stream-table", "lambda-function"):
         shutil.copytree(ROOT / "modules" / module, tmp_path / "modules" / module)
     return tmp_path
 
@@ -45,16 +48,15 @@ def test_committed_files_are_fresh() -> None:
 
 
 def test_write_regenerates_the_committed_files_byte_for_byte(repo: Path) -> None:
-    (repo / ESM_FILE).unlink()
-    (repo / HANDLER_FILE).unlink()
+    for name in GENERATED:
+        (repo / name).unlink()
     assert tf_variables.check(repo) == [
-        f"{repo / ESM_FILE}: missing; run python -m devtools.tf_variables write",
-        f"{repo / HANDLER_FILE}: missing; run python -m devtools.tf_variables write",
+        f"{repo / name}: missing; run python -m devtools.tf_variables write" for name in GENERATED
     ]
 
-    assert tf_variables.write(repo) == [repo / ESM_FILE, repo / HANDLER_FILE]
-    assert (repo / ESM_FILE).read_bytes() == (ROOT / ESM_FILE).read_bytes()
-    assert (repo / HANDLER_FILE).read_bytes() == (ROOT / HANDLER_FILE).read_bytes()
+    assert tf_variables.write(repo) == [repo / name for name in GENERATED]
+    for name in GENERATED:
+        assert (repo / name).read_bytes() == (ROOT / name).read_bytes()
     # A second write has nothing to do.
     assert tf_variables.write(repo) == []
     assert tf_variables.check(repo) == []
@@ -174,7 +176,7 @@ def test_generated_files_are_terraform_fmt_clean(repo: Path) -> None:
     variables.write_text(variables.read_text(encoding="utf-8") + NEW_VARIABLE, encoding="utf-8")
     tf_variables.write(repo)
     completed = subprocess.run(
-        [binary(), "fmt", "-check", "-diff", "-no-color", ESM_FILE, HANDLER_FILE],
+        [binary(), "fmt", "-check", "-diff", "-no-color", *GENERATED],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -202,3 +204,48 @@ def test_a_skipped_variable_that_is_gone_is_an_error(repo: Path) -> None:
         f"{variables}: declares no stream_view_type, listed as skipped in devtools/tf_variables.py"
     ]
     assert tf_variables.main(["write", "--root", str(repo)]) == 1
+
+
+def test_of_the_other_submodules_only_the_listed_variables_are_copied() -> None:
+    assert _names(ROOT / TABLE_FILE) == [
+        "hash_key",
+        "hash_key_type",
+        "range_key",
+        "range_key_type",
+        "billing_mode",
+        "read_capacity",
+        "write_capacity",
+        "point_in_time_recovery_enabled",
+        "ttl_attribute_name",
+        "deletion_protection_enabled",
+        "table_class",
+    ]
+    function = _names(ROOT / FUNCTION_FILE)
+    assert function[:3] == ["runtime", "architecture", "reserved_concurrent_executions"]
+    assert len(function) == 22
+    # What the root means differently stays its own: the table's and function's names, the
+    # role (root: create_role + role_arn), the zip (root: lambda_filename), tags.
+    for name in ("create", "name", "function_name", "role_arn", "filename", "tags", "stream_view_type"):
+        assert name not in function + _names(ROOT / TABLE_FILE)
+    hand_written = _names(ROOT / "variables.tf") + _names(ROOT / "variables_function.tf")
+    assert not set(hand_written) & set(function + _names(ROOT / TABLE_FILE))
+    generated = (ROOT / TABLE_FILE).read_text(encoding="utf-8")
+    assert "# The root passes these to module.stream_table unchanged;" in generated
+
+
+def test_an_included_variable_that_is_gone_is_an_error(repo: Path) -> None:
+    variables = repo / "modules" / "stream-table" / "variables.tf"
+    block = next(b for b in tf_variables.variable_blocks(variables) if b.name == "table_class")
+    variables.write_text(variables.read_text(encoding="utf-8").replace(block.text, ""), encoding="utf-8")
+    assert tf_variables.check(repo) == [
+        f"{variables}: declares no table_class, listed as copied in devtools/tf_variables.py"
+    ]
+
+
+def test_an_included_variable_the_call_does_not_set_is_reported(repo: Path) -> None:
+    main_tf = repo / "main.tf"
+    text = main_tf.read_text(encoding="utf-8")
+    argument = "  table_class                    = var.table_class\n"
+    assert argument in text
+    main_tf.write_text(text.replace(argument, ""), encoding="utf-8")
+    assert tf_variables.check(repo) == [f"{main_tf}: module.stream_table does not set table_class"]
