@@ -1,6 +1,7 @@
 # A caller that creates everything the module can be given in the same apply: the
 # table and its stream, the failure destinations, the notification topic, the
-# idempotency table, the keys and the alarm topic. Every ARN is unknown at plan,
+# idempotency table, the keys, the alarm topic, the subnets, security group and
+# a layer. Every ARN is unknown at plan,
 # and no count, for_each or validation of the module may depend on one
 # (tests/same_apply.tftest.hcl plans it once per destination type).
 terraform {
@@ -17,6 +18,18 @@ variable "on_failure_destination_type" {
 
 resource "aws_kms_key" "data" {
   description = "profiles data"
+}
+
+# Stand-ins for the network and the layer a platform team would create in the
+# same apply: terraform_data's id is unknown until apply, like their IDs.
+resource "terraform_data" "network" {
+  input = "profiles"
+}
+
+locals {
+  subnet_id         = "subnet-${terraform_data.network.id}"
+  security_group_id = "sg-${terraform_data.network.id}"
+  layer_arn         = "arn:aws:lambda:eu-west-1:111111111111:layer:profiles:${terraform_data.network.id}"
 }
 
 resource "aws_dynamodb_table" "profiles" {
@@ -101,6 +114,13 @@ module "handler" {
   alarm_actions      = [aws_sns_topic.alarms.arn]
 
   event_source_mapping_kms_key_arn = aws_kms_key.data.arn
+  lambda_kms_key_arn               = aws_kms_key.data.arn
+  log_kms_key_id                   = aws_kms_key.data.arn
+  notification_topic_kms_key_arn   = aws_kms_key.data.arn
+  idempotency_table_kms_key_arn    = aws_kms_key.data.arn
+  vpc_subnet_ids                   = [local.subnet_id]
+  vpc_security_group_ids           = [local.security_group_id]
+  layers                           = [local.layer_arn]
   mapping_metrics                  = ["EventCount"]
 }
 
