@@ -1,6 +1,8 @@
 locals {
-  # Plan-time facts only (no resource attributes), so counts and the checks
-  # below are known before anything exists.
+  # What is configured, for the checks and the role's statements. None of these
+  # gates what is built: only var.create and the create_* switches do, since an
+  # ARN made in the same apply is unknown at plan and no count may depend on
+  # it. A missing stream or destination fails the outputs' preconditions.
   has_stream_source  = var.create_table || var.stream_arn != null
   has_failure_queue  = var.create_failure_queue || var.failure_queue_arn != null
   has_failure_topic  = var.create_failure_topic || var.failure_topic_arn != null
@@ -14,12 +16,6 @@ locals {
   event_count_metrics = contains(var.mapping_metrics, "EventCount")
   idempotency_enabled = var.create_idempotency_table || var.idempotency_table_arn != null
   notification_on     = var.create_notification_topic || var.notification_topic_arn != null
-
-  # Only the create switch gates what is built, never whether a given ARN is
-  # null: the ARN of a resource made in the same apply is unknown at plan, and
-  # a count may not depend on it. A missing stream or destination is reported
-  # by the preconditions of outputs.tf.
-  create = var.create
 
   table_name              = coalesce(var.table_name, var.name)
   function_name           = coalesce(var.function_name, var.name)
@@ -71,7 +67,7 @@ locals {
 module "stream_table" {
   source = "./modules/stream-table"
 
-  create                         = local.create && var.create_table
+  create                         = var.create && var.create_table
   name                           = local.table_name
   hash_key                       = var.hash_key
   hash_key_type                  = var.hash_key_type
@@ -92,7 +88,7 @@ module "stream_table" {
 module "failure_queue" {
   source = "./modules/failure-queue"
 
-  create                    = local.create && var.on_failure_destination_type == "sqs" && var.create_failure_queue
+  create                    = var.create && var.on_failure_destination_type == "sqs" && var.create_failure_queue
   name                      = local.failure_queue_name
   message_retention_seconds = var.failure_queue_message_retention_seconds
   kms_master_key_id         = var.failure_queue_kms_key_arn
@@ -105,7 +101,7 @@ module "failure_queue" {
 module "failure_topic" {
   source = "./modules/failure-topic"
 
-  create            = local.create && var.on_failure_destination_type == "sns" && var.create_failure_topic
+  create            = var.create && var.on_failure_destination_type == "sns" && var.create_failure_topic
   name              = local.failure_topic_name
   kms_master_key_id = var.failure_topic_kms_key_arn
   create_alarm      = var.create_alarms && var.create_failure_topic_alarm
@@ -117,7 +113,7 @@ module "failure_topic" {
 module "failure_bucket" {
   source = "./modules/failure-bucket"
 
-  create                             = local.create && var.on_failure_destination_type == "s3" && var.create_failure_bucket
+  create                             = var.create && var.on_failure_destination_type == "s3" && var.create_failure_bucket
   name                               = local.failure_bucket_name
   kms_key_arn                        = var.failure_bucket_kms_key_arn
   expiration_days                    = var.failure_bucket_expiration_days
@@ -130,7 +126,7 @@ module "failure_bucket" {
 module "alarm_topic" {
   source = "./modules/alarm-topic"
 
-  create         = local.create && var.create_alarm_topic
+  create         = var.create && var.create_alarm_topic
   name           = local.alarm_topic_name
   create_kms_key = var.alarm_topic_create_kms_key
   kms_key_arn    = var.alarm_topic_kms_key_arn
@@ -140,7 +136,7 @@ module "alarm_topic" {
 module "notification_topic" {
   source = "./modules/notification-topic"
 
-  create            = local.create && var.create_notification_topic
+  create            = var.create && var.create_notification_topic
   name              = local.notification_topic_name
   kms_master_key_id = var.notification_topic_kms_key_arn != null ? var.notification_topic_kms_key_arn : var.notification_topic_kms_key_id
   tags              = var.tags
@@ -149,7 +145,7 @@ module "notification_topic" {
 module "idempotency_table" {
   source = "./modules/idempotency-table"
 
-  create      = local.create && var.create_idempotency_table
+  create      = var.create && var.create_idempotency_table
   name        = local.idempotency_table_name
   kms_key_arn = var.idempotency_table_kms_key_arn
   tags        = var.tags
@@ -157,9 +153,8 @@ module "idempotency_table" {
 
 # The function's role: created here, or one of your own (create_role = false).
 locals {
-  # Not in local.create: a role made in the same apply has an unknown ARN at
-  # plan, and a count may not depend on it. A missing role_arn is reported once,
-  # by modules/lambda-function.
+  # A role made in the same apply has an unknown ARN at plan, and no count may
+  # depend on it. A missing role_arn is reported once, by modules/lambda-function.
   role_arn = var.create_role ? module.execution_role.role_arn : var.role_arn
   # IAM names are global to the account: the default carries the region, so
   # the same name deployed in two regions gets two roles (63 characters and
@@ -177,7 +172,7 @@ module "execution_role" {
 
   # Built with create_role = false too: its policy_document_json output is
   # what a role of your own must allow.
-  create = local.create && var.create_role
+  create = var.create && var.create_role
   name   = local.role_name
   # A missing stream or destination is reported by outputs.tf in the root's terms.
   check_required_inputs = false
@@ -255,7 +250,7 @@ module "esm_settings" {
 module "lambda_function" {
   source = "./modules/lambda-function"
 
-  create                         = local.create
+  create                         = var.create
   function_name                  = local.function_name
   role_arn                       = local.role_arn
   filename                       = var.lambda_filename
@@ -293,7 +288,7 @@ module "event_source_mapping" {
   source = "./modules/event-source-mapping"
 
   # function_name is the alias: a deploy or a rollback is the alias moving.
-  create                     = local.create
+  create                     = var.create
   check_required_inputs      = false # a missing stream: outputs.tf, in the root's terms
   function_name              = module.lambda_function.alias_arn
   event_source_arn           = local.stream_arn
@@ -313,15 +308,15 @@ locals {
   # Every alarm of the pipeline, by name; the destination's own alarm included.
   alarm_arns = merge(
     module.alarms.alarm_arns,
-    local.create && var.create_alarms && var.on_failure_destination_type == "sqs" && var.create_failure_queue && var.create_failure_queue_alarm ? { failure_queue = module.failure_queue.alarm_arn } : {},
-    local.create && var.create_alarms && var.on_failure_destination_type == "sns" && var.create_failure_topic && var.create_failure_topic_alarm ? { failure_topic = module.failure_topic.alarm_arn } : {},
+    var.create && var.create_alarms && var.on_failure_destination_type == "sqs" && var.create_failure_queue && var.create_failure_queue_alarm ? { failure_queue = module.failure_queue.alarm_arn } : {},
+    var.create && var.create_alarms && var.on_failure_destination_type == "sns" && var.create_failure_topic && var.create_failure_topic_alarm ? { failure_topic = module.failure_topic.alarm_arn } : {},
   )
 }
 
 module "alarms" {
   source = "./modules/alarms"
 
-  create                        = local.create && var.create_alarms
+  create                        = var.create && var.create_alarms
   name                          = local.function_name
   function_name                 = module.lambda_function.function_name
   event_source_mapping_uuid     = module.event_source_mapping.uuid
@@ -339,7 +334,7 @@ module "alarms" {
 module "dashboard" {
   source = "./modules/dashboard"
 
-  create                        = local.create && var.create_dashboard
+  create                        = var.create && var.create_dashboard
   name                          = local.dashboard_name
   function_name                 = module.lambda_function.function_name
   function_timeout_seconds      = var.timeout

@@ -35,7 +35,7 @@ output "log_group_name" {
 
 output "role_arn" {
   description = "Execution role ARN: the created role, or role_arn with create_role = false."
-  value       = local.create ? local.role_arn : null
+  value       = var.create ? local.role_arn : null
 
   # (create_role = false without role_arn is modules/lambda-function's error.)
   precondition {
@@ -46,7 +46,7 @@ output "role_arn" {
 
 output "role_name" {
   description = "Execution role name (of the created role, or the name in role_arn)."
-  value       = local.create ? (var.create_role ? module.execution_role.role_name : try(element(split("/", var.role_arn), length(split("/", var.role_arn)) - 1), null)) : null
+  value       = var.create ? (var.create_role ? module.execution_role.role_name : try(element(split("/", var.role_arn), length(split("/", var.role_arn)) - 1), null)) : null
 }
 
 output "role_policy_statements" {

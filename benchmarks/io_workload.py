@@ -66,7 +66,7 @@ port = int(sys.argv[1])
 os.environ.setdefault("MOTO_PORT", str(port))
 waitress.serve(
     DomainDispatcherApplication(create_backend_app),
-    host="127.0.0.1", port=port, threads=int(sys.argv[2]), _quiet=True,
+    host="127.0.0.1", port=port, threads=16, _quiet=True,  # as many as the concurrent variants use
 )
 """
 
@@ -74,23 +74,16 @@ waitress.serve(
 class MotoProcess:
     """moto's app on a free loopback port, in its own process, with keep-alive connections."""
 
-    def __init__(self, threads: int = 16) -> None:
+    def __init__(self) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
-        self.threads = threads
         self._process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def pid(self) -> int:
-        if self._process is None:
-            raise RuntimeError("the moto server process is not running")
-        return self._process.pid
 
     def __enter__(self) -> MotoProcess:
         self._process = subprocess.Popen(
-            [sys.executable, "-c", _MOTO_SERVER, str(self.port), str(self.threads)],
+            [sys.executable, "-c", _MOTO_SERVER, str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
